@@ -1,0 +1,40 @@
+/* Framing of whole log-file lines: the timestamp, the reporting host, the
+ * program tag and the message text, for the two formats rsyslog writes:
+ *   traditional:        "Nov 27 18:43:14 mx1 postgrey[11982]: action=..."
+ *   RSYSLOG_FileFormat: "2026-11-27T18:43:14.123456+01:00 mx1 postgrey[11982]: ..."
+ * The traditional format has no year; it is inferred (gs_infer_year).
+ * Lines of other programs are recognised cheaply and skipped before
+ * liblognorm sees anything. No state, no allocation: safe from any thread. */
+#ifndef GS_LOGLINE_H
+#define GS_LOGLINE_H
+
+#include <stddef.h>
+#include <time.h>
+
+enum gs_line_kind {
+	GS_LINE_POSTGREY,  /* a postgrey line: out is filled */
+	GS_LINE_OTHER,     /* a well-formed line of another program */
+	GS_LINE_MALFORMED, /* no recognisable timestamp/host/tag framing */
+};
+
+struct gs_logline {
+	time_t time;       /* UTC seconds */
+	const char *host;  /* points into the line, not NUL-terminated */
+	size_t host_len;
+	const char *msg;   /* message text after "postgrey[PID]:" and one space */
+	size_t msg_len;
+};
+
+/* Splits one line (without its newline). ref is the time the year of a
+ * traditional timestamp is inferred against: the file's modification time
+ * when scanning a file. Traditional timestamps are taken as local time. */
+enum gs_line_kind gs_logline_split(const char *line, size_t len, time_t ref,
+				   struct gs_logline *out);
+
+/* The year for a month (1-12) and day without one, logged no later than ref
+ * (plus one day of clock skew): ref's year, or the year before when that
+ * would put the date after ref. This carries a December line read in January
+ * into the old year. */
+int gs_infer_year(int month, int day, time_t ref);
+
+#endif

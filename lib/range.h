@@ -1,0 +1,3 @@
+#ifndef GS_RANGE_H
+#define GS_RANGE_H
+#endif

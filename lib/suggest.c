@@ -1,0 +1,2 @@
+/* placeholder until implemented */
+typedef int gs_placeholder_suggest;

@@ -1,0 +1,3 @@
+#ifndef GS_SUGGEST_H
+#define GS_SUGGEST_H
+#endif

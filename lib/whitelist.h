@@ -1,0 +1,3 @@
+#ifndef GS_WHITELIST_H
+#define GS_WHITELIST_H
+#endif
