@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 struct gs_addr {
-	int family;         /* AF_INET or AF_INET6 */
-	uint8_t bytes[16];  /* network order; IPv4 uses the first 4 */
+	int family;	   /* AF_INET or AF_INET6 */
+	uint8_t bytes[16]; /* network order; IPv4 uses the first 4 */
 };
 
 /* Parses IPv4 or IPv6 text (an IPv6 address may be upper-case or written

@@ -8,6 +8,7 @@
 #define GS_ATOMICFILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define GS_DEFAULT_FILE_MODE 0640
@@ -25,5 +26,21 @@ void gs_file_opts_default(struct gs_file_opts *o);
  * step that failed and the errno text. */
 int gs_atomic_write(const char *path, const void *data, size_t len,
 		    const struct gs_file_opts *opts, char *err, size_t errlen);
+
+/* Writes the new content of a file into out (the temporary file, fully
+ * buffered; the writer neither closes nor flushes it). Returns 0, or -1
+ * with err filled (without the path, which the caller adds). A failed write
+ * to out need not be reported: ferror(out) is checked afterwards. */
+typedef int (*gs_atomic_fill_fn)(FILE *out, void *ctx, char *err,
+				 size_t errlen);
+
+/* Replaces path with what fill writes, streaming: the content is never held
+ * in memory as a whole. The same steps and guarantees as gs_atomic_write;
+ * fill runs once, between the creation of the temporary file and its
+ * fsync. -1 with err naming the path and either fill's message or the step
+ * that failed and the errno text; the old file then stays as it was. */
+int gs_atomic_write_with(const char *path, const struct gs_file_opts *opts,
+			 gs_atomic_fill_fn fill, void *ctx, char *err,
+			 size_t errlen);
 
 #endif

@@ -18,21 +18,22 @@ struct gs_rulebase;
 
 enum gs_parse_result {
 	GS_PARSE_ACTION,   /* an action= decision: out->ev is filled */
-	GS_PARSE_OTHER,    /* a known non-action line (whitelisted:, start-up,
-	                      HUP, garbage, WARNING, FATAL, ...) */
+	GS_PARSE_OTHER,	   /* a known non-action line (whitelisted:, start-up,
+			      HUP, garbage, WARNING, FATAL, ...) */
 	GS_PARSE_UNPARSED, /* not a line postgrey 1.37 writes */
 };
 
 struct gs_parsed {
-	struct gs_event ev;        /* strings point into json */
-	struct json_object *json;  /* liblognorm's result, owned; NULL if none */
-	const char *other;         /* GS_PARSE_OTHER: the line kind's name
-	                              ("whitelisted", "startup", "hup", ...) */
+	struct gs_event ev;	  /* strings point into json */
+	struct json_object *json; /* liblognorm's result, owned; NULL if none */
+	const char *other;	  /* GS_PARSE_OTHER: the line kind's name
+				     ("whitelisted", "startup", "hup", ...) */
 };
 
 /* Loads a rulebase file. Returns NULL and fills err (naming the file) when it
  * cannot be read or has errors. Free with gs_rulebase_free(). */
-struct gs_rulebase *gs_rulebase_load(const char *path, char *err, size_t errlen);
+struct gs_rulebase *gs_rulebase_load(const char *path, char *err,
+				     size_t errlen);
 void gs_rulebase_free(struct gs_rulebase *rb);
 
 /* The bundled rulebase's installed path (under the package data directory). */

@@ -11,19 +11,19 @@
 
 #include "event.h"
 
-#define GS_SUMMARY_FORMAT "greyscan-summary"
+#define GS_SUMMARY_FORMAT  "greyscan-summary"
 #define GS_SUMMARY_VERSION 1
-#define GS_MAX_EXAMPLES 3        /* example client names kept per group */
-#define GS_MAX_SAMPLES 5         /* unparsed lines kept for diagnosis */
-#define GS_SAMPLE_MAX_LEN 256    /* bytes kept of one unparsed line */
+#define GS_MAX_EXAMPLES	   3   /* example client names kept per group */
+#define GS_MAX_SAMPLES	   5   /* unparsed lines kept for diagnosis */
+#define GS_SAMPLE_MAX_LEN  256 /* bytes kept of one unparsed line */
 
 enum gs_group_kind {
-	GS_KIND_NAME,    /* a sender domain from client names: "outlook.com" */
+	GS_KIND_NAME,	 /* a sender domain from client names: "outlook.com" */
 	GS_KIND_NETWORK, /* unknown clients by network: "[192.0.2.0/24]" */
 };
 
 struct gs_host_count {
-	char *host;     /* reporting syslog host */
+	char *host;	/* reporting syslog host */
 	uint64_t count; /* decisions of this group logged by that host */
 };
 
@@ -31,11 +31,11 @@ struct gs_group_stats {
 	char *domain;
 	enum gs_group_kind kind;
 	uint64_t counts[GS_C_COUNT]; /* indexed by enum gs_counter */
-	uint64_t delay_count;        /* == counts[GS_C_DELAYED] */
+	uint64_t delay_count;	     /* == counts[GS_C_DELAYED] */
 	uint32_t delay_median_s;     /* from a histogram, see tally.h */
 	uint32_t delay_max_s;
-	uint32_t client_addresses;   /* distinct addresses (saturates, see tally.h) */
-	uint32_t networks;           /* distinct /24 (IPv4) or /64 (IPv6) */
+	uint32_t client_addresses; /* distinct, saturates (see tally.h) */
+	uint32_t networks;	   /* distinct /24 (IPv4) or /64 (IPv6) */
 	char *examples[GS_MAX_EXAMPLES];
 	size_t n_examples;
 	time_t first_seen, last_seen;
@@ -44,24 +44,30 @@ struct gs_group_stats {
 };
 
 struct gs_totals {
-	uint64_t lines;     /* lines or messages handed to greyscan */
-	uint64_t actions;   /* postgrey action lines counted */
-	uint64_t unparsed;  /* looked like postgrey's but did not parse */
-	uint64_t ignored;   /* recognised non-action postgrey lines */
-	uint64_t evicted;   /* groups dropped to stay within max_groups */
-	uint64_t too_old;   /* action lines older than the window on arrival */
+	uint64_t lines;	   /* lines or messages handed to greyscan */
+	uint64_t actions;  /* postgrey action lines counted */
+	uint64_t unparsed; /* looked like postgrey's but did not parse */
+	uint64_t ignored;  /* recognised non-action postgrey lines */
+	uint64_t evicted;  /* groups dropped to stay within max_groups */
+	uint64_t too_old;  /* action lines older than the window on arrival */
 	uint64_t per_counter[GS_C_COUNT];
+	/* Groups the tally held when the snapshot was taken: a gauge, not
+	 * cumulative like the rest. At least n_groups, since a summary may
+	 * list only the busiest groups. The tally's own totals leave it 0. */
+	uint64_t groups;
 };
 
 struct gs_summary {
-	int version;                 /* GS_SUMMARY_VERSION */
-	time_t generated;            /* wall clock when written */
+	int version;	  /* GS_SUMMARY_VERSION */
+	time_t generated; /* wall clock when written */
 	time_t window_start, window_end;
-	uint32_t window_s;           /* configured window length */
+	uint32_t window_s; /* configured window length */
 	struct gs_totals totals;
 	char *samples[GS_MAX_SAMPLES]; /* unparsed lines, newest last */
 	size_t n_samples;
-	struct gs_group_stats *groups; /* sorted by counts[GS_C_NEW] descending */
+	/* Sorted by counts[GS_C_NEW] descending (gs_summary_sort); all the
+	 * groups tracked, or the busiest ones when totals.groups > n_groups. */
+	struct gs_group_stats *groups;
 	size_t n_groups;
 };
 

@@ -9,17 +9,20 @@
 #include "atomicfile.h"
 #include "stats.h"
 
-struct json_object;
+/* libfastjson's json_object is a macro for fjson_object; naming the real
+ * struct keeps these prototypes right whether or not <libfastjson/json.h>
+ * is included first. */
+struct fjson_object;
 
-/* The summary as a JSON tree (caller puts it with json_object_put). NULL on
- * no memory. */
-struct json_object *gs_summary_to_json(const struct gs_summary *s);
-
-/* Writes s to path atomically. -1 with err naming the path. */
+/* Writes s to path atomically, streaming: memory for one domain at a time
+ * besides s itself. totals.groups is written as at least n_groups. -1 with
+ * err naming the path. */
 int gs_summary_write(const struct gs_summary *s, const char *path,
 		     const struct gs_file_opts *opts, char *err, size_t errlen);
 
-/* Reads and validates path into out (release with gs_summary_free). A
+/* Reads and validates path into out (release with gs_summary_free). When
+ * the file lacks totals.groups (older writers listed every group), it is
+ * set to n_groups. A
  * missing, unreadable, truncated, corrupt (bad JSON, wrong types, missing
  * fields, numbers out of range) or wrong-format/version file gives -1 with
  * err naming the path and what is wrong; out is then empty. Files larger
@@ -29,7 +32,7 @@ int gs_summary_read(const char *path, struct gs_summary *out, char *err,
 		    size_t errlen);
 
 /* The same from a JSON tree; what names the source in messages. */
-int gs_summary_from_json(struct json_object *root, const char *what,
+int gs_summary_from_json(struct fjson_object *root, const char *what,
 			 struct gs_summary *out, char *err, size_t errlen);
 
 #endif

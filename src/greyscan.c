@@ -1,1 +1,423 @@
-int main(void) { return 0; }
+/* greyscan: the command-line front end. It only parses options and wires
+ * the core together: scanning log files into a tally (lib/scan.h), writing
+ * and reading the summary (lib/summary.h), printing reports (lib/report.h)
+ * and whitelist suggestions (lib/suggest.h). */
+#include "gs_config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "error.h"
+#include "group.h"
+#include "parser.h"
+#include "report.h"
+#include "scan.h"
+#include "suggest.h"
+#include "summary.h"
+#include "tally.h"
+#include "whitelist.h"
+
+#define EXIT_USAGE 2
+#define MAX_WHITELISTS 16
+#define MAX_WINDOW_S (366u * 86400)
+#define MAX_GROUPS_LIMIT 10000000UL
+#define DEFAULT_SUMMARY_DOMAINS 1000UL /* busiest groups listed; 0: all */
+#define OPT_SUMMARY_DOMAINS 256 /* long option only */
+
+static const char *progname = "greyscan";
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: %s scan [OPTIONS] FILE...     count postgrey decisions in log files\n"
+		"       %s report [OPTIONS] SUMMARY   print a summary as a table or JSON\n"
+		"       %s suggest [OPTIONS] SUMMARY  print whitelist entries to add\n"
+		"       %s --help | --version\n"
+		"\n"
+		"scan options:\n"
+		"  -o, --output FILE      write the summary file (JSON) to FILE\n"
+		"  -n, --no-report        do not print the report\n"
+		"  -w, --window DURATION  sliding window, e.g. 7d, 12h, 3600 (default 7d)\n"
+		"  -m, --max-groups N     most sender groups kept (default %d)\n"
+		"  -g, --grouping MODE    registrable (default), strip or strip:N\n"
+		"  -r, --rulebase FILE    liblognorm rulebase (default %s)\n"
+		"  -l, --limit N          rows in the report (default 20, 0: all)\n"
+		"  -M, --mode MODE        file mode of the summary (octal, default 0640)\n"
+		"      --summary-domains N  busiest domains in the summary and report\n"
+		"                         (default %lu, 0: all)\n"
+		"report options:\n"
+		"  -j, --json             print JSON instead of a table\n"
+		"  -l, --limit N          rows (default 20, 0: all)\n"
+		"suggest options:\n"
+		"  -W, --whitelist FILE   postgrey client whitelist (repeatable; default\n"
+		"                         /etc/postgrey/whitelist_clients{,.local})\n"
+		"  -i, --ignore FILE      domains never to suggest (default %s)\n"
+		"  -t, --threshold N      least greylistings (new + early_retry) to\n"
+		"                         suggest a domain (default %d)\n"
+		"\n"
+		"FILE may be plain or gzip-compressed, or - for standard input. Give\n"
+		"rotated logs oldest first: mail.log.2.gz mail.log.1 mail.log\n",
+		progname, progname, progname, progname, GS_DEFAULT_MAX_GROUPS,
+		gs_rulebase_default_path(), DEFAULT_SUMMARY_DOMAINS,
+		GS_DEFAULT_IGNORE_FILE,
+		GS_DEFAULT_THRESHOLD);
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help'.\n", progname);
+	return EXIT_USAGE;
+}
+
+/* Parses a whole number within [min, max]; false on anything else. */
+static bool parse_ulong(const char *text, unsigned long min, unsigned long max,
+			unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (text[0] < '0' || text[0] > '9')
+		return false;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* "90", "90s", "15m", "12h", "7d" -> seconds within the window's bounds. */
+static bool parse_duration(const char *text, uint32_t *out)
+{
+	char num[32];
+	size_t len = strlen(text);
+	unsigned long v, unit = 1;
+
+	if (len == 0 || len >= sizeof(num))
+		return false;
+	memcpy(num, text, len + 1);
+	switch (num[len - 1]) {
+	case 's':
+		unit = 1;
+		break;
+	case 'm':
+		unit = 60;
+		break;
+	case 'h':
+		unit = 3600;
+		break;
+	case 'd':
+		unit = 86400;
+		break;
+	default:
+		unit = 0;
+	}
+	if (unit != 0)
+		num[len - 1] = '\0';
+	else
+		unit = 1;
+	if (!parse_ulong(num, 1, MAX_WINDOW_S, &v) || v > MAX_WINDOW_S / unit ||
+	    v * unit < GS_TALLY_SLOTS)
+		return false;
+	*out = (uint32_t)(v * unit);
+	return true;
+}
+
+/* An octal permission mode such as "0640" or "644". */
+static bool parse_mode(const char *text, mode_t *out)
+{
+	size_t len = strlen(text);
+
+	if (len == 0 || len > 4 || strspn(text, "01234567") != len)
+		return false;
+	*out = (mode_t)strtoul(text, NULL, 8);
+	return true;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"no-report", no_argument, NULL, 'n'},
+		{"window", required_argument, NULL, 'w'},
+		{"max-groups", required_argument, NULL, 'm'},
+		{"grouping", required_argument, NULL, 'g'},
+		{"rulebase", required_argument, NULL, 'r'},
+		{"limit", required_argument, NULL, 'l'},
+		{"mode", required_argument, NULL, 'M'},
+		{"summary-domains", required_argument, NULL,
+		 OPT_SUMMARY_DOMAINS},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	unsigned long summary_domains = DEFAULT_SUMMARY_DOMAINS;
+	struct gs_tally_config tcfg = {GS_DEFAULT_WINDOW_S,
+				       GS_DEFAULT_MAX_GROUPS};
+	struct gs_file_opts fopts;
+	enum gs_group_mode mode = GS_GROUP_REGISTRABLE;
+	unsigned strip = 1;
+	const char *output = NULL, *rulebase = gs_rulebase_default_path();
+	bool report = true;
+	unsigned long v, limit = 20;
+	struct gs_rulebase *rb = NULL;
+	struct gs_grouper *grouper = NULL;
+	struct gs_tally *tally = NULL;
+	struct gs_summary sum = {0};
+	struct gs_scan_ctx ctx;
+	char err[GS_ERRLEN];
+	int c, rc = EXIT_FAILURE;
+
+	gs_file_opts_default(&fopts);
+	while ((c = getopt_long(argc, argv, "o:nw:m:g:r:l:M:h", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'n':
+			report = false;
+			break;
+		case 'w':
+			if (!parse_duration(optarg, &tcfg.window_s))
+				return bad_usage("invalid --window '%s' (28s to 366d)",
+						 optarg);
+			break;
+		case 'm':
+			if (!parse_ulong(optarg, 1, MAX_GROUPS_LIMIT, &v))
+				return bad_usage("invalid --max-groups '%s'",
+						 optarg);
+			tcfg.max_groups = v;
+			break;
+		case OPT_SUMMARY_DOMAINS:
+			if (!parse_ulong(optarg, 0, MAX_GROUPS_LIMIT,
+					 &summary_domains))
+				return bad_usage("invalid --summary-domains '%s'",
+						 optarg);
+			break;
+		case 'g':
+			if (gs_group_mode_parse(optarg, &mode, &strip, err,
+						sizeof(err)) < 0)
+				return bad_usage("--grouping: %s", err);
+			break;
+		case 'r':
+			rulebase = optarg;
+			break;
+		case 'l':
+			if (!parse_ulong(optarg, 0, ULONG_MAX, &limit))
+				return bad_usage("invalid --limit '%s'", optarg);
+			break;
+		case 'M':
+			if (!parse_mode(optarg, &fopts.mode))
+				return bad_usage("invalid --mode '%s' (octal, e.g. 0640)",
+						 optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			return bad_usage("%s", "invalid option");
+		}
+	}
+	if (optind >= argc)
+		return bad_usage("%s", "scan: no FILE given");
+
+	rb = gs_rulebase_load(rulebase, err, sizeof(err));
+	if (rb == NULL)
+		goto fail;
+	grouper = gs_grouper_new(mode, strip, err, sizeof(err));
+	if (grouper == NULL)
+		goto fail;
+	tally = gs_tally_new(&tcfg, err, sizeof(err));
+	if (tally == NULL)
+		goto fail;
+
+	ctx.rb = rb;
+	ctx.grouper = grouper;
+	ctx.tally = tally;
+	ctx.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	rc = EXIT_SUCCESS;
+	for (int i = optind; i < argc; i++) {
+		/* One unreadable file does not spoil the others: report it,
+		 * go on, and exit non-zero at the end. */
+		if (gs_scan_file(&ctx, argv[i], err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s\n", progname, err);
+			rc = EXIT_FAILURE;
+		}
+	}
+
+	if (gs_tally_snapshot_top(tally, time(NULL), summary_domains, &sum, err,
+				  sizeof(err)) < 0)
+		goto fail;
+	if (output != NULL &&
+	    gs_summary_write(&sum, output, &fopts, err, sizeof(err)) < 0)
+		goto fail;
+	if (report && gs_report_table(stdout, &sum, limit) < 0) {
+		gs_seterr(err, sizeof(err), "writing the report: %s",
+			  strerror(errno));
+		goto fail;
+	}
+	goto out;
+fail:
+	fprintf(stderr, "%s: %s\n", progname, err);
+	rc = EXIT_FAILURE;
+out:
+	gs_summary_free(&sum);
+	gs_tally_free(tally);
+	gs_grouper_free(grouper);
+	gs_rulebase_free(rb);
+	return rc;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"limit", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct gs_summary sum = {0};
+	char err[GS_ERRLEN];
+	bool json = false;
+	unsigned long limit = 20;
+	int c, rc = EXIT_FAILURE;
+
+	while ((c = getopt_long(argc, argv, "jl:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'l':
+			if (!parse_ulong(optarg, 0, ULONG_MAX, &limit))
+				return bad_usage("invalid --limit '%s'", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			return bad_usage("%s", "invalid option");
+		}
+	}
+	if (argc - optind != 1)
+		return bad_usage("%s", "report: give exactly one SUMMARY file");
+	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", progname, err);
+		return EXIT_FAILURE;
+	}
+	if ((json ? gs_report_json(stdout, &sum, limit)
+		  : gs_report_table(stdout, &sum, limit)) < 0)
+		fprintf(stderr, "%s: writing the report: %s\n", progname,
+			strerror(errno));
+	else
+		rc = EXIT_SUCCESS;
+	gs_summary_free(&sum);
+	return rc;
+}
+
+static int cmd_suggest(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"whitelist", required_argument, NULL, 'W'},
+		{"ignore", required_argument, NULL, 'i'},
+		{"threshold", required_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *wl_paths[MAX_WHITELISTS];
+	size_t n_wl = 0;
+	const char *ignore_path = NULL;
+	struct gs_suggest_opts sopts;
+	struct gs_summary sum = {0};
+	struct gs_whitelist *wl = NULL;
+	struct gs_ignore *ig = NULL;
+	char err[GS_ERRLEN];
+	unsigned long v;
+	int c, rc = EXIT_FAILURE;
+
+	gs_suggest_opts_default(&sopts);
+	while ((c = getopt_long(argc, argv, "W:i:t:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'W':
+			if (n_wl == MAX_WHITELISTS)
+				return bad_usage("%s", "too many --whitelist");
+			wl_paths[n_wl++] = optarg;
+			break;
+		case 'i':
+			ignore_path = optarg;
+			break;
+		case 't':
+			if (!parse_ulong(optarg, 1, UINT32_MAX, &v))
+				return bad_usage("invalid --threshold '%s'",
+						 optarg);
+			sopts.threshold = v;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			return bad_usage("%s", "invalid option");
+		}
+	}
+	if (argc - optind != 1)
+		return bad_usage("%s", "suggest: give exactly one SUMMARY file");
+	sopts.ignore_file = ignore_path;
+
+	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0)
+		goto fail;
+	wl = gs_whitelist_load_default((const char *const *)wl_paths, n_wl, err,
+				       sizeof(err));
+	if (wl == NULL)
+		goto fail;
+	ig = gs_ignore_load_default(ignore_path, err, sizeof(err));
+	if (ig == NULL)
+		goto fail;
+	if (gs_suggest_write(stdout, &sum, wl, ig, &sopts, time(NULL), err,
+			     sizeof(err)) < 0)
+		goto fail;
+	rc = EXIT_SUCCESS;
+	goto out;
+fail:
+	fprintf(stderr, "%s: %s\n", progname, err);
+out:
+	gs_ignore_free(ig);
+	gs_whitelist_free(wl);
+	gs_summary_free(&sum);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2)
+		return bad_usage("%s", "no command given");
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("greyscan %s\n", PACKAGE_VERSION);
+		return EXIT_SUCCESS;
+	}
+	/* Each command parses its own options from argv[1] on. */
+	if (strcmp(cmd, "scan") == 0)
+		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "suggest") == 0)
+		return cmd_suggest(argc - 1, argv + 1);
+	return bad_usage("unknown command '%s'", cmd);
+}
