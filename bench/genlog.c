@@ -37,6 +37,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "number.h"
+
 #define GENLOG_VERSION "0.1.0"
 
 #define DEFAULT_LINES	  10000
@@ -1289,22 +1291,6 @@ static void usage(FILE *out)
 	    DEFAULT_LINES, DEFAULT_SEED, DEFAULT_START, DEFAULT_GAP_MS);
 }
 
-static bool parse_ulong(const char *text, unsigned long min, unsigned long max,
-			unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (text[0] < '0' || text[0] > '9')
-		return false;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Days since 1970-01-01 of a proleptic Gregorian date (no time zone). */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -1322,7 +1308,7 @@ static bool parse_start(const char *text, int64_t *out_us)
 	int y, mo, d, h, mi, s, used = 0;
 
 	if (text[0] == '@') {
-		if (!parse_ulong(text + 1, 0, 253402300799UL, &epoch))
+		if (!gs_parse_ulong(text + 1, 0, 253402300799UL, &epoch))
 			return false;
 		*out_us = (int64_t)epoch * US_PER_S;
 		return true;
@@ -1385,12 +1371,12 @@ int main(int argc, char **argv)
 				NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (!parse_ulong(optarg, 1, 1000000000UL, &o.lines))
+			if (!gs_parse_ulong(optarg, 1, 1000000000UL, &o.lines))
 				errx(2, "--lines: want 1..1000000000, got '%s'",
 				     optarg);
 			break;
 		case 's':
-			if (!parse_ulong(optarg, 0, ULONG_MAX, &v))
+			if (!gs_parse_ulong(optarg, 0, ULONG_MAX, &v))
 				errx(2, "--seed: not a number: '%s'", optarg);
 			o.seed = v;
 			break;
@@ -1402,7 +1388,7 @@ int main(int argc, char **argv)
 				     optarg);
 			break;
 		case 'g':
-			if (!parse_ulong(optarg, 1, 3600000UL, &o.gap_ms))
+			if (!gs_parse_ulong(optarg, 1, 3600000UL, &o.gap_ms))
 				errx(2, "--gap: want 1..3600000 ms, got '%s'",
 				     optarg);
 			break;
@@ -1425,8 +1411,8 @@ int main(int argc, char **argv)
 				     optarg);
 			break;
 		case 'F':
-			if (!parse_ulong(optarg, 0, 0xffffffffUL,
-					 &o.flood_domains))
+			if (!gs_parse_ulong(optarg, 0, 0xffffffffUL,
+					    &o.flood_domains))
 				errx(2,
 				     "--flood: want a number of domains, "
 				     "got '%s'",

@@ -67,7 +67,7 @@ EOF
 	gs_wait_for "$GS_TIMEOUT_S" "the summary after SIGHUP" \
 		gs_json_is "$_sum" '$j->{totals}{lines}' "$LINES"
 	RUN_HWM=$(bench_hwm_kib "$_pid")
-	RUN_GROUPS=$(gs_json "$_sum" 'scalar @{$j->{domains}}')
+	RUN_GROUPS=$(gs_json "$_sum" '$j->{totals}{groups}')
 	gs_rsyslog_stop "$_name"
 }
 

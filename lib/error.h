@@ -11,6 +11,6 @@
 /* Formats into err (if err is non-NULL and errlen > 0); always returns -1 so
  * that callers can write `return gs_seterr(err, errlen, "...")`. */
 int gs_seterr(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -19,6 +19,7 @@
 #include "atomicfile.h"
 #include "error.h"
 #include "group.h"
+#include "number.h"
 #include "parser.h"
 #include "report.h"
 #include "scan.h"
@@ -27,50 +28,60 @@
 #include "tally.h"
 #include "whitelist.h"
 
-#define EXIT_USAGE 2
-#define MAX_WHITELISTS 16
-#define MAX_WINDOW_S (366u * 86400)
-#define MAX_GROUPS_LIMIT 10000000UL
+#define EXIT_USAGE		2
+#define MAX_WHITELISTS		16
+#define MAX_WINDOW_S		(366u * 86400)
+#define MAX_GROUPS_LIMIT	10000000UL
 #define DEFAULT_SUMMARY_DOMAINS 1000UL /* busiest groups listed; 0: all */
-#define OPT_SUMMARY_DOMAINS 256 /* long option only */
+#define OPT_SUMMARY_DOMAINS	256    /* long option only */
 
 static const char *progname = "greyscan";
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: %s scan [OPTIONS] FILE...     count postgrey decisions in log files\n"
-		"       %s report [OPTIONS] SUMMARY   print a summary as a table or JSON\n"
-		"       %s suggest [OPTIONS] SUMMARY  print whitelist entries to add\n"
-		"       %s --help | --version\n"
-		"\n"
-		"scan options:\n"
-		"  -o, --output FILE      write the summary file (JSON) to FILE\n"
-		"  -n, --no-report        do not print the report\n"
-		"  -w, --window DURATION  sliding window, e.g. 7d, 12h, 3600 (default 7d)\n"
-		"  -m, --max-groups N     most sender groups kept (default %d)\n"
-		"  -g, --grouping MODE    registrable (default), strip or strip:N\n"
-		"  -r, --rulebase FILE    liblognorm rulebase (default %s)\n"
-		"  -l, --limit N          rows in the report (default 20, 0: all)\n"
-		"  -M, --mode MODE        file mode of the summary (octal, default 0640)\n"
-		"      --summary-domains N  busiest domains in the summary and report\n"
-		"                         (default %lu, 0: all)\n"
-		"report options:\n"
-		"  -j, --json             print JSON instead of a table\n"
-		"  -l, --limit N          rows (default 20, 0: all)\n"
-		"suggest options:\n"
-		"  -W, --whitelist FILE   postgrey client whitelist (repeatable; default\n"
-		"                         /etc/postgrey/whitelist_clients{,.local})\n"
-		"  -i, --ignore FILE      domains never to suggest (default %s)\n"
-		"  -t, --threshold N      least greylistings (new + early_retry) to\n"
-		"                         suggest a domain (default %d)\n"
-		"\n"
-		"FILE may be plain or gzip-compressed, or - for standard input. Give\n"
-		"rotated logs oldest first: mail.log.2.gz mail.log.1 mail.log\n",
-		progname, progname, progname, progname, GS_DEFAULT_MAX_GROUPS,
-		gs_rulebase_default_path(), DEFAULT_SUMMARY_DOMAINS,
-		GS_DEFAULT_IGNORE_FILE,
-		GS_DEFAULT_THRESHOLD);
+	fprintf(
+	    out,
+	    "Usage: %s scan [OPTIONS] FILE...     count postgrey decisions in "
+	    "log files\n"
+	    "       %s report [OPTIONS] SUMMARY   print a summary as a table "
+	    "or JSON\n"
+	    "       %s suggest [OPTIONS] SUMMARY  print whitelist entries to "
+	    "add\n"
+	    "       %s --help | --version\n"
+	    "\n"
+	    "scan options:\n"
+	    "  -o, --output FILE      write the summary file (JSON) to FILE\n"
+	    "  -n, --no-report        do not print the report\n"
+	    "  -w, --window DURATION  sliding window, e.g. 7d, 12h, 3600 "
+	    "(default 7d)\n"
+	    "  -m, --max-groups N     most sender groups kept (default %d)\n"
+	    "  -g, --grouping MODE    registrable (default), strip or strip:N\n"
+	    "  -r, --rulebase FILE    liblognorm rulebase (default %s)\n"
+	    "  -l, --limit N          rows in the report (default 20, 0: all)\n"
+	    "  -M, --mode MODE        file mode of the summary (octal, default "
+	    "0640)\n"
+	    "      --summary-domains N  busiest domains in the summary and "
+	    "report\n"
+	    "                         (default %lu, 0: all)\n"
+	    "report options:\n"
+	    "  -j, --json             print JSON instead of a table\n"
+	    "  -l, --limit N          rows (default 20, 0: all)\n"
+	    "suggest options:\n"
+	    "  -W, --whitelist FILE   postgrey client whitelist (repeatable; "
+	    "default\n"
+	    "                         "
+	    "/etc/postgrey/whitelist_clients{,.local})\n"
+	    "  -i, --ignore FILE      domains never to suggest (default %s)\n"
+	    "  -t, --threshold N      least greylistings (new + early_retry) "
+	    "to\n"
+	    "                         suggest a domain (default %d)\n"
+	    "\n"
+	    "FILE may be plain or gzip-compressed, or - for standard input. "
+	    "Give\n"
+	    "rotated logs oldest first: mail.log.2.gz mail.log.1 mail.log\n",
+	    progname, progname, progname, progname, GS_DEFAULT_MAX_GROUPS,
+	    gs_rulebase_default_path(), DEFAULT_SUMMARY_DOMAINS,
+	    GS_DEFAULT_IGNORE_FILE, GS_DEFAULT_THRESHOLD);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -79,60 +90,6 @@ static int bad_usage(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nTry '%s --help'.\n", progname);
 	return EXIT_USAGE;
-}
-
-/* Parses a whole number within [min, max]; false on anything else. */
-static bool parse_ulong(const char *text, unsigned long min, unsigned long max,
-			unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (text[0] < '0' || text[0] > '9')
-		return false;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-/* "90", "90s", "15m", "12h", "7d" -> seconds within the window's bounds. */
-static bool parse_duration(const char *text, uint32_t *out)
-{
-	char num[32];
-	size_t len = strlen(text);
-	unsigned long v, unit = 1;
-
-	if (len == 0 || len >= sizeof(num))
-		return false;
-	memcpy(num, text, len + 1);
-	switch (num[len - 1]) {
-	case 's':
-		unit = 1;
-		break;
-	case 'm':
-		unit = 60;
-		break;
-	case 'h':
-		unit = 3600;
-		break;
-	case 'd':
-		unit = 86400;
-		break;
-	default:
-		unit = 0;
-	}
-	if (unit != 0)
-		num[len - 1] = '\0';
-	else
-		unit = 1;
-	if (!parse_ulong(num, 1, MAX_WINDOW_S, &v) || v > MAX_WINDOW_S / unit ||
-	    v * unit < GS_TALLY_SLOTS)
-		return false;
-	*out = (uint32_t)(v * unit);
-	return true;
 }
 
 /* An octal permission mode such as "0640" or "644". */
@@ -149,18 +106,17 @@ static bool parse_mode(const char *text, mode_t *out)
 static int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"no-report", no_argument, NULL, 'n'},
-		{"window", required_argument, NULL, 'w'},
-		{"max-groups", required_argument, NULL, 'm'},
-		{"grouping", required_argument, NULL, 'g'},
-		{"rulebase", required_argument, NULL, 'r'},
-		{"limit", required_argument, NULL, 'l'},
-		{"mode", required_argument, NULL, 'M'},
-		{"summary-domains", required_argument, NULL,
-		 OPT_SUMMARY_DOMAINS},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"no-report", no_argument, NULL, 'n'},
+	    {"window", required_argument, NULL, 'w'},
+	    {"max-groups", required_argument, NULL, 'm'},
+	    {"grouping", required_argument, NULL, 'g'},
+	    {"rulebase", required_argument, NULL, 'r'},
+	    {"limit", required_argument, NULL, 'l'},
+	    {"mode", required_argument, NULL, 'M'},
+	    {"summary-domains", required_argument, NULL, OPT_SUMMARY_DOMAINS},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	unsigned long summary_domains = DEFAULT_SUMMARY_DOMAINS;
 	struct gs_tally_config tcfg = {GS_DEFAULT_WINDOW_S,
@@ -190,21 +146,23 @@ static int cmd_scan(int argc, char **argv)
 			report = false;
 			break;
 		case 'w':
-			if (!parse_duration(optarg, &tcfg.window_s))
-				return bad_usage("invalid --window '%s' (28s to 366d)",
-						 optarg);
+			if (!gs_parse_duration(optarg, GS_TALLY_SLOTS,
+					       MAX_WINDOW_S, &tcfg.window_s))
+				return bad_usage(
+				    "invalid --window '%s' (28s to 366d)",
+				    optarg);
 			break;
 		case 'm':
-			if (!parse_ulong(optarg, 1, MAX_GROUPS_LIMIT, &v))
+			if (!gs_parse_ulong(optarg, 1, MAX_GROUPS_LIMIT, &v))
 				return bad_usage("invalid --max-groups '%s'",
 						 optarg);
 			tcfg.max_groups = v;
 			break;
 		case OPT_SUMMARY_DOMAINS:
-			if (!parse_ulong(optarg, 0, MAX_GROUPS_LIMIT,
-					 &summary_domains))
-				return bad_usage("invalid --summary-domains '%s'",
-						 optarg);
+			if (!gs_parse_ulong(optarg, 0, MAX_GROUPS_LIMIT,
+					    &summary_domains))
+				return bad_usage(
+				    "invalid --summary-domains '%s'", optarg);
 			break;
 		case 'g':
 			if (gs_group_mode_parse(optarg, &mode, &strip, err,
@@ -215,13 +173,15 @@ static int cmd_scan(int argc, char **argv)
 			rulebase = optarg;
 			break;
 		case 'l':
-			if (!parse_ulong(optarg, 0, ULONG_MAX, &limit))
-				return bad_usage("invalid --limit '%s'", optarg);
+			if (!gs_parse_ulong(optarg, 0, ULONG_MAX, &limit))
+				return bad_usage("invalid --limit '%s'",
+						 optarg);
 			break;
 		case 'M':
 			if (!parse_mode(optarg, &fopts.mode))
-				return bad_usage("invalid --mode '%s' (octal, e.g. 0640)",
-						 optarg);
+				return bad_usage(
+				    "invalid --mode '%s' (octal, e.g. 0640)",
+				    optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -283,10 +243,10 @@ out:
 static int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"limit", required_argument, NULL, 'l'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"limit", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct gs_summary sum = {0};
 	char err[GS_ERRLEN];
@@ -300,8 +260,9 @@ static int cmd_report(int argc, char **argv)
 			json = true;
 			break;
 		case 'l':
-			if (!parse_ulong(optarg, 0, ULONG_MAX, &limit))
-				return bad_usage("invalid --limit '%s'", optarg);
+			if (!gs_parse_ulong(optarg, 0, ULONG_MAX, &limit))
+				return bad_usage("invalid --limit '%s'",
+						 optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -329,11 +290,11 @@ static int cmd_report(int argc, char **argv)
 static int cmd_suggest(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"whitelist", required_argument, NULL, 'W'},
-		{"ignore", required_argument, NULL, 'i'},
-		{"threshold", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"whitelist", required_argument, NULL, 'W'},
+	    {"ignore", required_argument, NULL, 'i'},
+	    {"threshold", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *wl_paths[MAX_WHITELISTS];
 	size_t n_wl = 0;
@@ -358,7 +319,7 @@ static int cmd_suggest(int argc, char **argv)
 			ignore_path = optarg;
 			break;
 		case 't':
-			if (!parse_ulong(optarg, 1, UINT32_MAX, &v))
+			if (!gs_parse_ulong(optarg, 1, UINT32_MAX, &v))
 				return bad_usage("invalid --threshold '%s'",
 						 optarg);
 			sopts.threshold = v;
@@ -371,7 +332,8 @@ static int cmd_suggest(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1)
-		return bad_usage("%s", "suggest: give exactly one SUMMARY file");
+		return bad_usage("%s",
+				 "suggest: give exactly one SUMMARY file");
 	sopts.ignore_file = ignore_path;
 
 	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0)

@@ -24,6 +24,7 @@
 #include "range.h"
 #include "stats.h"
 #include "suggest.h"
+#include "number.h"
 #include "summary.h"
 #include "whitelist.h"
 
@@ -159,22 +160,6 @@ static int bad_usage(const char *fmt, ...)
 	return STATE_UNKNOWN;
 }
 
-static bool parse_ulong(const char *text, unsigned long min, unsigned long max,
-			unsigned long *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (text[0] < '0' || text[0] > '9')
-		return false;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Fills c from argv. Returns -1 to go on, or the exit status. */
 static int parse_args(int argc, char **argv, struct config *c)
 {
@@ -212,7 +197,7 @@ static int parse_args(int argc, char **argv, struct config *c)
 			c->ignore = optarg;
 			break;
 		case 'n':
-			if (!parse_ulong(optarg, 1, MAX_MIN_GREYLISTED, &v))
+			if (!gs_parse_ulong(optarg, 1, MAX_MIN_GREYLISTED, &v))
 				return bad_usage("--min-greylisted '%s' is not "
 						 "a number of 1 or more",
 						 optarg);
@@ -228,7 +213,7 @@ static int parse_args(int argc, char **argv, struct config *c)
 				c->have_critical = true;
 			break;
 		case 'a':
-			if (!parse_ulong(optarg, 0, MAX_AGE_LIMIT_S, &v))
+			if (!gs_parse_ulong(optarg, 0, MAX_AGE_LIMIT_S, &v))
 				return bad_usage("--max-age '%s' is not a "
 						 "number of seconds",
 						 optarg);
@@ -241,7 +226,7 @@ static int parse_args(int argc, char **argv, struct config *c)
 			c->sopts.exclude_dynamic = true;
 			break;
 		case 't':
-			if (!parse_ulong(optarg, 1, MAX_TIMEOUT_S, &v))
+			if (!gs_parse_ulong(optarg, 1, MAX_TIMEOUT_S, &v))
 				return bad_usage("--timeout '%s' is not 1 to "
 						 "3600 seconds",
 						 optarg);
@@ -316,9 +301,9 @@ static void print_headline(const struct config *c, const struct inputs *in,
 	}
 	if (cs->n_candidates == 0) {
 		printf("no sender greylisted %llu+ times needs whitelisting "
-		       "(%zu domains tracked)",
+		       "(%llu domains tracked)",
 		       (unsigned long long)c->sopts.threshold,
-		       in->summary.n_groups);
+		       (unsigned long long)in->summary.totals.groups);
 		return;
 	}
 	printf("%zu sender%s greylisted %llu+ times to whitelist or ignore: ",
@@ -342,12 +327,12 @@ static void print_perfdata(const struct config *c, const struct inputs *in,
 	const struct gs_totals *t = &in->summary.totals;
 
 	printf(" | 'candidates'=%zu;%s;%s;0; 'new'=%llu;;;0; "
-	       "'delayed'=%llu;;;0; 'domains'=%zu;;;0; 'age'=%lds;;;0;\n",
+	       "'delayed'=%llu;;;0; 'domains'=%llu;;;0; 'age'=%lds;;;0;\n",
 	       in->cands.n_candidates, c->warning.text,
 	       c->have_critical ? c->critical.text : "",
 	       (unsigned long long)t->per_counter[GS_C_NEW],
 	       (unsigned long long)t->per_counter[GS_C_DELAYED],
-	       in->summary.n_groups, age_s);
+	       (unsigned long long)t->groups, age_s);
 }
 
 static const char *pl(uint64_t n, const char *one, const char *many)
@@ -433,7 +418,8 @@ static void print_debug(const struct config *c, const struct inputs *in)
 
 	if (c->verbose < 2)
 		return;
-	printf("summary %s: %zu groups, window %lds\n", c->summary, s->n_groups,
+	printf("summary %s: %zu of %llu groups listed, window %lds\n",
+	       c->summary, s->n_groups, (unsigned long long)s->totals.groups,
 	       (long)s->window_s);
 	printf("whitelist: %zu %s, %zu %s skipped as postgrey skips them\n",
 	       gs_whitelist_count(in->wl),

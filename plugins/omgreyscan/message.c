@@ -1,0 +1,202 @@
+/* omgreyscan, per message: the rulebase parses the line, the worker's group
+ * cache names the sender's group, the tally counts it, and with
+ * annotate="on" the result goes back into the message as $!greyscan.
+ *
+ * Concurrency & locking
+ * ---------------------
+ * This file owns rb_lock (see instance.h for the whole picture). Every
+ * action worker runs omgs_count_message at once, each holding rb_lock for
+ * reading over one message: parse, count, annotate, release the parse
+ * result. omgs_rulebase_reload runs on the main thread (doHUP), possibly at
+ * the same time: it loads the new rulebase without any lock, takes rb_lock
+ * for writing only to swap the pointer and frees the old rulebase outside
+ * it. The tally's mutex and the message's own mutex (msgAddJSON) are taken
+ * while rb_lock is held for reading, never the other way round.
+ *
+ * Event time: the message's reported time, except when it lies more than
+ * FUTURE_SLACK_S ahead of the reception time or more than the window behind
+ * it: then the reception time is used, so a hostile or broken clock can
+ * neither push the window's end into the future (dropping everything else)
+ * nor have lines silently counted as too old. */
+#include "config.h" /* rsyslog's configured config.h: sets struct layouts */
+#include "rsyslog.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json.h>
+
+#include "errmsg.h"
+#include "msg.h"
+#include "template.h"
+
+#include "error.h"
+#include "group.h"
+#include "parser.h"
+#include "tally.h"
+
+#include "instance.h"
+#include "message.h"
+
+#define FUTURE_SLACK_S 3600 /* accepted clock skew of a reporting host */
+
+int omgs_rb_lock_init(instanceData *d)
+{
+	pthread_rwlockattr_t ra;
+	int r;
+
+	/* Writer preference: a HUP's swap must not starve behind a steady
+	 * stream of readers (glibc prefers readers by default). */
+	pthread_rwlockattr_init(&ra);
+	pthread_rwlockattr_setkind_np(
+	    &ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	r = pthread_rwlock_init(&d->rb_lock, &ra);
+	pthread_rwlockattr_destroy(&ra);
+	if (r != 0)
+		return -1;
+	d->rb_lock_ok = 1;
+	return 0;
+}
+
+/* The event time (see the top of the file). ttGenTime is the one field read
+ * straight from smsg_t, for want of an accessor: tests/abi-config.sh checks
+ * that our compile of the layout agrees with rsyslogd's. */
+static time_t event_time(smsg_t *msg, uint32_t window_s)
+{
+	const time_t received = msg->ttGenTime;
+	const char *txt = getTimeReported(msg, tplFmtUnixDate);
+	long long reported;
+	char *end;
+
+	errno = 0;
+	reported = strtoll(txt, &end, 10);
+	if (errno != 0 || end == txt || *end != '\0')
+		return received;
+	if (reported > (long long)received + FUTURE_SLACK_S ||
+	    reported < (long long)received - (long long)window_s)
+		return received;
+	return (time_t)reported;
+}
+
+static const char *kind_name(enum gs_group_kind k)
+{
+	return k == GS_KIND_NETWORK ? "network" : "name";
+}
+
+/* Attaches $!greyscan to the message. Takes the parse result's JSON over
+ * when there is one (the event's strings are no longer needed then). */
+static void annotate(smsg_t *msg, struct gs_parsed *p, const char *line,
+		     const char *group, enum gs_group_kind kind,
+		     enum gs_counter counter)
+{
+	struct json_object *j = p->json;
+
+	p->json = NULL;
+	if (j == NULL || !json_object_is_type(j, json_type_object)) {
+		if (j != NULL)
+			json_object_put(j);
+		if ((j = json_object_new_object()) == NULL)
+			return;
+	}
+	/* liblognorm's rule tags are the rulebase's business (and an array
+	 * the rulebase shares): not part of the annotation. */
+	json_object_object_del(j, "event.tags");
+	json_object_object_add(j, "line", json_object_new_string(line));
+	if (group != NULL) {
+		json_object_object_add(j, "domain",
+				       json_object_new_string(group));
+		json_object_object_add(j, "kind",
+				       json_object_new_string(kind_name(kind)));
+		json_object_object_add(
+		    j, "counter",
+		    json_object_new_string(gs_counter_name(counter)));
+	}
+	/* msgAddJSON owns j from here on, even when it fails. */
+	msgAddJSON(msg, (uchar *)"!greyscan", j, 0, 0);
+}
+
+void omgs_count_message(instanceData *d, struct gs_group_cache *groups,
+			smsg_t *msg)
+{
+	struct gs_parsed p;
+	enum gs_parse_result r;
+	enum gs_group_kind kind = GS_KIND_NAME;
+	char group[GS_GROUP_MAX];
+	const char *text = (const char *)getMSG(msg);
+	int len = getMSGLen(msg);
+	const char *line;
+	int grouped = 0;
+
+	if (text == NULL || len < 0) {
+		text = "";
+		len = 0;
+	}
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	memset(&p, 0, sizeof(p));
+	omgs_ctr_add(&d->ctr.received, 1);
+	gs_tally_count_line(d->tally);
+
+	pthread_rwlock_rdlock(&d->rb_lock);
+	r = gs_parse_message(d->rb, text, (size_t)len, &p);
+	if (r == GS_PARSE_ACTION) {
+		p.ev.time = event_time(msg, d->tally_cfg.window_s);
+		p.ev.host = getHOSTNAME(msg);
+		if (p.ev.host == NULL)
+			p.ev.host = "";
+		grouped =
+		    gs_group_cache_of(groups, p.ev.client_name,
+				      p.ev.client_address, group, &kind) == 0;
+	}
+	if (r == GS_PARSE_ACTION && grouped) {
+		gs_tally_add(d->tally, &p.ev, group, kind);
+		omgs_ctr_add(&d->ctr.parsed, 1);
+		line = "action";
+	} else if (r == GS_PARSE_OTHER) {
+		gs_tally_count_ignored(d->tally);
+		omgs_ctr_add(&d->ctr.ignored, 1);
+		line = p.other != NULL ? p.other : "other";
+	} else {
+		gs_tally_count_unparsed(d->tally, text, (size_t)len);
+		omgs_ctr_add(&d->ctr.unparsed, 1);
+		line = "unparsed";
+	}
+	if (d->annotate)
+		annotate(msg, &p, line, grouped ? group : NULL, kind,
+			 p.ev.counter);
+	gs_parsed_release(&p);
+	pthread_rwlock_unlock(&d->rb_lock);
+}
+
+void omgs_rulebase_reload(instanceData *d)
+{
+	struct gs_rulebase *fresh, *old;
+	char err[GS_ERRLEN];
+
+	fresh = gs_rulebase_load(d->rulebase_path, err, sizeof(err));
+	if (fresh == NULL) {
+		LogError(0, RS_RET_ERR,
+			 "omgreyscan: HUP: keeping the previous rulebase, the "
+			 "new one cannot be used: %s",
+			 err);
+		return;
+	}
+	pthread_rwlock_wrlock(&d->rb_lock);
+	old = d->rb;
+	d->rb = fresh;
+	pthread_rwlock_unlock(&d->rb_lock);
+	gs_rulebase_free(old);
+}
+
+void omgs_rulebase_fini(instanceData *d)
+{
+	gs_rulebase_free(d->rb);
+	d->rb = NULL;
+	if (d->rb_lock_ok)
+		pthread_rwlock_destroy(&d->rb_lock);
+	d->rb_lock_ok = 0;
+}

@@ -1,0 +1,373 @@
+/* omgreyscan's action parameters: the table rsyslog parses them with, their
+ * defaults, and the checks (ranges, absolute paths, user and group names,
+ * the queue type annotate needs, files shared with another action). Runs on
+ * rsyslogd's main thread only, in newActInst; touches no shared state. */
+#include "config.h" /* rsyslog's configured config.h: sets struct layouts */
+#include "rsyslog.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/types.h>
+
+#include "conf.h"
+#include "errmsg.h"
+
+#include "atomicfile.h"
+#include "error.h"
+#include "group.h"
+#include "parser.h"
+#include "tally.h"
+
+#include "instance.h"
+#include "params.h"
+
+#define DEFAULT_INTERVAL_S 60
+#define MIN_INTERVAL_S	   1
+#define MAX_INTERVAL_S	   86400
+#define MIN_WINDOW_S	   GS_TALLY_SLOTS /* one second per slot */
+#define MAX_WINDOW_S	   (366 * 86400)
+#define MIN_MAX_GROUPS	   1
+#define MAX_MAX_GROUPS	   10000000
+#define DEFAULT_DOMAINS	   1000 /* summaryDomains: groups listed, 0 all */
+#define MAX_DOMAINS	   10000000
+#define MAX_ID		   ((long long)UINT32_MAX - 1) /* (uid_t)-1 is "unset" */
+#define STATE_SUFFIX	   ".state"
+#define CORRUPT_SUFFIX	   ".corrupt"
+
+/* Action parameters. The names are matched case-insensitively; rsyslog's own
+ * messages quote them as written here. */
+static struct cnfparamdescr actpdescr[] = {
+    {"summaryFile", eCmdHdlrString, CNFPARAM_REQUIRED},
+    {"stateFile", eCmdHdlrString, 0},
+    {"interval", eCmdHdlrInt, 0},
+    {"window", eCmdHdlrInt, 0},
+    {"maxGroups", eCmdHdlrInt, 0},
+    {"summaryDomains", eCmdHdlrInt, 0},
+    {"grouping", eCmdHdlrString, 0},
+    {"ruleBase", eCmdHdlrString, 0},
+    {"fileCreateMode", eCmdHdlrFileCreateMode, 0},
+    {"fileOwner", eCmdHdlrString, 0},
+    {"fileOwnerNum", eCmdHdlrInt, 0},
+    {"fileGroup", eCmdHdlrString, 0},
+    {"fileGroupNum", eCmdHdlrInt, 0},
+    {"annotate", eCmdHdlrBinary, 0},
+};
+static struct cnfparamblk actpblk = {
+    CNFPARAMBLK_VERSION, sizeof(actpdescr) / sizeof(struct cnfparamdescr),
+    actpdescr};
+
+/* The action's own queue type, read to refuse annotate="on" on a queue that
+ * would discard the annotation (the core reads it again for itself). */
+static struct cnfparamdescr queuepdescr[] = {
+    {"queue.type", eCmdHdlrGetWord, 0},
+};
+static struct cnfparamblk queuepblk = {
+    CNFPARAMBLK_VERSION, sizeof(queuepdescr) / sizeof(struct cnfparamdescr),
+    queuepdescr};
+
+static char *concat(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 1);
+
+	if (s != NULL) {
+		memcpy(s, a, la);
+		memcpy(s + la, b, lb + 1);
+	}
+	return s;
+}
+
+static int check_range(const char *name, long long v, long long min,
+		       long long max, const char *unit)
+{
+	if (v >= min && v <= max)
+		return 0;
+	LogError(0, RS_RET_INVALID_PARAMS,
+		 "omgreyscan: parameter '%s' is %lld, must be %lld..%lld%s",
+		 name, v, min, max, unit);
+	return -1;
+}
+
+/* A file's absolute path (rsyslogd runs in "/"), not a directory's. */
+static int check_abs_path(const char *name, const char *path)
+{
+	size_t len = path != NULL ? strlen(path) : 0;
+
+	if (len > 1 && path[0] == '/' && path[len - 1] != '/')
+		return 0;
+	LogError(0, RS_RET_INVALID_PARAMS,
+		 "omgreyscan: parameter '%s' must be the absolute path of a "
+		 "file, not '%s'",
+		 name, path != NULL ? path : "");
+	return -1;
+}
+
+static int resolve_user(const char *name, uid_t *uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	int e;
+
+	e = getpwnam_r(name, &pw, buf, sizeof(buf), &res);
+	if (res == NULL) {
+		LogError(0, RS_RET_INVALID_PARAMS,
+			 "omgreyscan: parameter 'fileOwner': user '%s' not "
+			 "found%s%s",
+			 name, e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+		return -1;
+	}
+	*uid = pw.pw_uid;
+	return 0;
+}
+
+static int resolve_group(const char *name, gid_t *gid)
+{
+	struct group gr, *res = NULL;
+	char buf[16384]; /* group entries list members: be generous */
+	int e;
+
+	e = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
+	if (res == NULL) {
+		LogError(0, RS_RET_INVALID_PARAMS,
+			 "omgreyscan: parameter 'fileGroup': group '%s' not "
+			 "found%s%s",
+			 name, e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
+		return -1;
+	}
+	*gid = gr.gr_gid;
+	return 0;
+}
+
+/* annotate="on" adds $!greyscan to the message, which later actions see only
+ * when this action runs on the default direct queue: refuse anything else. */
+int omgs_params_check_annotate_queue(struct nvlst *lst)
+{
+	struct cnfparamvals *qv;
+	char *type = NULL;
+	int ret = 0;
+
+	qv = nvlstGetParams(lst, &queuepblk, NULL);
+	if (qv == NULL)
+		return 0; /* a bad queue.type: the core reports it */
+	if (qv[0].bUsed)
+		type = es_str2cstr(qv[0].val.d.estr, NULL);
+	if (type != NULL && strcasecmp(type, "direct") != 0) {
+		LogError(
+		    0, RS_RET_INVALID_PARAMS,
+		    "omgreyscan: parameter 'annotate' is \"on\" but the "
+		    "action has queue.type=\"%s\": rsyslog passes message "
+		    "changes on only from a direct queue, so later actions "
+		    "would never see $!greyscan. Remove the queue or set "
+		    "annotate=\"off\"",
+		    type);
+		ret = -1;
+	}
+	free(type);
+	cnfparamvalsDestruct(qv, &queuepblk);
+	return ret;
+}
+
+struct id_params {
+	char *owner, *group;
+	long long owner_num, group_num;
+	int have_owner_num, have_group_num;
+};
+
+static int apply_ids(instanceData *d, const struct id_params *p)
+{
+	if (p->owner != NULL && p->have_owner_num) {
+		LogError(0, RS_RET_INVALID_PARAMS,
+			 "omgreyscan: parameters 'fileOwner' and "
+			 "'fileOwnerNum' exclude each other");
+		return -1;
+	}
+	if (p->group != NULL && p->have_group_num) {
+		LogError(0, RS_RET_INVALID_PARAMS,
+			 "omgreyscan: parameters 'fileGroup' and "
+			 "'fileGroupNum' exclude each other");
+		return -1;
+	}
+	if (p->owner != NULL && resolve_user(p->owner, &d->fopts.uid) != 0)
+		return -1;
+	if (p->group != NULL && resolve_group(p->group, &d->fopts.gid) != 0)
+		return -1;
+	if (p->have_owner_num) {
+		if (check_range("fileOwnerNum", p->owner_num, 0, MAX_ID, "") !=
+		    0)
+			return -1;
+		d->fopts.uid = (uid_t)p->owner_num;
+	}
+	if (p->have_group_num) {
+		if (check_range("fileGroupNum", p->group_num, 0, MAX_ID, "") !=
+		    0)
+			return -1;
+		d->fopts.gid = (gid_t)p->group_num;
+	}
+	return 0;
+}
+
+/* Copies the parsed values into d, checking each. */
+static int read_params(instanceData *d, struct cnfparamvals *pv)
+{
+	struct id_params ids = {0};
+	char err[GS_ERRLEN];
+	const char *name;
+	long long n;
+	char *s;
+	int i, ret = -1;
+
+	for (i = 0; i < actpblk.nParams; i++) {
+		if (!pv[i].bUsed)
+			continue;
+		name = actpblk.descr[i].name;
+		n = pv[i].val.d.n;
+		s = NULL;
+		if (pv[i].val.datatype == 'S')
+			s = es_str2cstr(pv[i].val.d.estr, NULL);
+		if (!strcmp(name, "summaryFile")) {
+			d->summary_path = s;
+		} else if (!strcmp(name, "stateFile")) {
+			d->state_path = s;
+		} else if (!strcmp(name, "ruleBase")) {
+			free(d->rulebase_path);
+			d->rulebase_path = s;
+		} else if (!strcmp(name, "fileOwner")) {
+			ids.owner = s;
+		} else if (!strcmp(name, "fileGroup")) {
+			ids.group = s;
+		} else if (!strcmp(name, "grouping")) {
+			if (gs_group_mode_parse(s, &d->group_mode,
+						&d->strip_labels, err,
+						sizeof(err)) != 0) {
+				LogError(0, RS_RET_INVALID_PARAMS,
+					 "omgreyscan: parameter 'grouping': %s",
+					 err);
+				free(s);
+				goto out;
+			}
+			free(s);
+		} else {
+			free(s);
+			if (!strcmp(name, "interval")) {
+				if (check_range(name, n, MIN_INTERVAL_S,
+						MAX_INTERVAL_S, " seconds"))
+					goto out;
+				d->interval_s = (int)n;
+			} else if (!strcmp(name, "window")) {
+				if (check_range(name, n, MIN_WINDOW_S,
+						MAX_WINDOW_S, " seconds"))
+					goto out;
+				d->tally_cfg.window_s = (uint32_t)n;
+			} else if (!strcmp(name, "maxGroups")) {
+				if (check_range(name, n, MIN_MAX_GROUPS,
+						MAX_MAX_GROUPS, ""))
+					goto out;
+				d->tally_cfg.max_groups = (size_t)n;
+			} else if (!strcmp(name, "summaryDomains")) {
+				if (check_range(name, n, 0, MAX_DOMAINS, ""))
+					goto out;
+				d->summary_domains = (size_t)n;
+			} else if (!strcmp(name, "fileCreateMode")) {
+				d->fopts.mode = (mode_t)n;
+			} else if (!strcmp(name, "fileOwnerNum")) {
+				ids.owner_num = n;
+				ids.have_owner_num = 1;
+			} else if (!strcmp(name, "fileGroupNum")) {
+				ids.group_num = n;
+				ids.have_group_num = 1;
+			} else if (!strcmp(name, "annotate")) {
+				d->annotate = (int)n;
+			}
+		}
+	}
+	if (apply_ids(d, &ids) != 0)
+		goto out;
+	ret = 0;
+out:
+	free(ids.owner);
+	free(ids.group);
+	return ret;
+}
+
+/* Fills the defaults that depend on other parameters and checks the paths. */
+static int finish_paths(instanceData *d)
+{
+	if (check_abs_path("summaryFile", d->summary_path) != 0)
+		return -1;
+	if (d->state_path == NULL &&
+	    (d->state_path = concat(d->summary_path, STATE_SUFFIX)) == NULL)
+		return -1;
+	if (check_abs_path("stateFile", d->state_path) != 0)
+		return -1;
+	if (!strcmp(d->state_path, d->summary_path)) {
+		LogError(0, RS_RET_INVALID_PARAMS,
+			 "omgreyscan: parameter 'stateFile' must differ from "
+			 "'summaryFile' ('%s')",
+			 d->summary_path);
+		return -1;
+	}
+	if ((d->corrupt_path = concat(d->state_path, CORRUPT_SUFFIX)) == NULL)
+		return -1;
+	if (d->rulebase_path == NULL &&
+	    (d->rulebase_path = strdup(gs_rulebase_default_path())) == NULL)
+		return -1;
+	/* Read again on HUP, when rsyslogd's working directory is "/". */
+	if (check_abs_path("ruleBase", d->rulebase_path) != 0)
+		return -1;
+	return 0;
+}
+
+struct cnfparamvals *omgs_params_get(struct nvlst *lst)
+{
+	return nvlstGetParams(lst, &actpblk, NULL);
+}
+
+void omgs_params_free(struct cnfparamvals *pv)
+{
+	cnfparamvalsDestruct(pv, &actpblk);
+}
+
+void omgs_params_defaults(instanceData *d)
+{
+	d->interval_s = DEFAULT_INTERVAL_S;
+	d->tally_cfg.window_s = GS_DEFAULT_WINDOW_S;
+	d->tally_cfg.max_groups = GS_DEFAULT_MAX_GROUPS;
+	d->group_mode = GS_GROUP_REGISTRABLE;
+	d->strip_labels = 0;
+	gs_file_opts_default(&d->fopts);
+	d->annotate = 0;
+	d->summary_domains = DEFAULT_DOMAINS;
+}
+
+int omgs_params_apply(instanceData *d, struct cnfparamvals *pv)
+{
+	if (read_params(d, pv) != 0 || finish_paths(d) != 0)
+		return -1;
+	return 0;
+}
+
+/* Two actions writing the same file would overwrite each other's counts. */
+int omgs_params_check_unique(const instanceData *d, const instanceData *others)
+{
+	const instanceData *o;
+	const char *mine[2] = {d->summary_path, d->state_path};
+	int i;
+
+	for (o = others; o != NULL; o = o->next) {
+		for (i = 0; i < 2; i++) {
+			if (strcmp(mine[i], o->summary_path) &&
+			    strcmp(mine[i], o->state_path))
+				continue;
+			LogError(0, RS_RET_INVALID_PARAMS,
+				 "omgreyscan: parameter '%s': file '%s' is "
+				 "already used by another omgreyscan action",
+				 i == 0 ? "summaryFile" : "stateFile", mine[i]);
+			return -1;
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,251 @@
+/* omgreyscan's writer thread: one per action. It writes the summary and the
+ * state file right after start, every interval, on HUP and once more when
+ * stopped, logs the first failure of a streak and the recovery, and keeps
+ * the impstats gauges. Before it starts, the counts are restored from the
+ * state file.
+ *
+ * Concurrency & locking
+ * ---------------------
+ * This file owns wr_mut and wr_cond (see instance.h for the whole picture).
+ * wr_mut guards wr_stop and wr_hup, set by the main thread (doHUP,
+ * freeInstance) and read by the writer thread, and pairs with wr_cond to
+ * wake it. Nobody calls into the core while holding it. The writer thread
+ * alone touches the failure-streak flags and the files once it runs;
+ * omgs_writer_start restores the state (and sets evicted_at_start) on the
+ * main thread before creating it. The tally has its own mutex and the
+ * counters are atomic. */
+#include "config.h" /* rsyslog's configured config.h: sets struct layouts */
+#include "rsyslog.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "errmsg.h"
+
+#include "error.h"
+#include "state.h"
+#include "summary.h"
+#include "tally.h"
+
+#include "instance.h"
+#include "writer.h"
+
+#define WRITER_THREAD_NAME "rs:omgreyscan" /* ps/top; 15 bytes at most */
+
+int omgs_writer_sync_init(instanceData *d)
+{
+	pthread_condattr_t ca;
+	int r;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	r = pthread_cond_init(&d->wr_cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (r != 0)
+		return -1;
+	if (pthread_mutex_init(&d->wr_mut, NULL) != 0) {
+		pthread_cond_destroy(&d->wr_cond);
+		return -1;
+	}
+	d->wr_sync_ok = 1;
+	return 0;
+}
+
+void omgs_writer_sync_fini(instanceData *d)
+{
+	if (d->wr_sync_ok) {
+		pthread_cond_destroy(&d->wr_cond);
+		pthread_mutex_destroy(&d->wr_mut);
+	}
+	d->wr_sync_ok = 0;
+}
+
+/* Logs the first failure of a streak and the recovery; counts each. */
+static void note_write(instanceData *d, int *failing, const char *what,
+		       const char *path, int ok, const char *err)
+{
+	if (!ok) {
+		omgs_ctr_add(&d->ctr.write_failures, 1);
+		if (!*failing)
+			LogError(0, RS_RET_IO_ERROR,
+				 "omgreyscan: cannot write the %s file, will "
+				 "retry every %d s (further failures are "
+				 "counted, not logged): %s",
+				 what, d->interval_s, err);
+		*failing = 1;
+	} else if (*failing) {
+		LogMsg(0, NO_ERRCODE, LOG_INFO,
+		       "omgreyscan: the %s file '%s' is written again", what,
+		       path);
+		*failing = 0;
+	}
+}
+
+/* The gauges follow the tally, whether or not the disk takes the file. */
+static void set_gauges(instanceData *d, const struct gs_summary *s)
+{
+	omgs_ctr_set(&d->ctr.groups, s->totals.groups);
+	omgs_ctr_set(&d->ctr.evictions,
+		     s->totals.evicted >= d->evicted_at_start
+			 ? s->totals.evicted - d->evicted_at_start
+			 : 0);
+}
+
+/* One round: the summary, then the state. Each is attempted even when the
+ * other fails. */
+static void write_files(instanceData *d)
+{
+	struct gs_summary s;
+	char err[GS_ERRLEN];
+	int ok;
+
+	memset(&s, 0, sizeof(s));
+	ok = gs_tally_snapshot_top(d->tally, time(NULL), d->summary_domains, &s,
+				   err, sizeof(err)) == 0;
+	if (ok) {
+		set_gauges(d, &s);
+		ok = gs_summary_write(&s, d->summary_path, &d->fopts, err,
+				      sizeof(err)) == 0;
+	}
+	if (ok)
+		omgs_ctr_add(&d->ctr.summary_writes, 1);
+	gs_summary_free(&s);
+	note_write(d, &d->summary_failing, "summary", d->summary_path, ok, err);
+
+	ok = gs_state_save(d->tally, d->state_path, &d->fopts, err,
+			   sizeof(err)) == 0;
+	note_write(d, &d->state_failing, "state", d->state_path, ok, err);
+}
+static void deadline_after(struct timespec *t, int seconds)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += seconds;
+}
+
+static int deadline_passed(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec ||
+	       (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+/* Writes at start, then every interval, on HUP, and once more on stop. */
+static void *writer_main(void *arg)
+{
+	instanceData *d = arg;
+	struct timespec next;
+	int stop = 0;
+
+	pthread_setname_np(pthread_self(), WRITER_THREAD_NAME);
+	clock_gettime(CLOCK_MONOTONIC, &next); /* first write right away */
+	while (!stop) {
+		pthread_mutex_lock(&d->wr_mut);
+		while (!d->wr_stop && !d->wr_hup && !deadline_passed(&next))
+			pthread_cond_timedwait(&d->wr_cond, &d->wr_mut, &next);
+		stop = d->wr_stop;
+		d->wr_hup = 0;
+		pthread_mutex_unlock(&d->wr_mut);
+
+		write_files(d);
+		deadline_after(&next, d->interval_s);
+	}
+	return NULL;
+}
+
+static void writer_wake(instanceData *d, int stop)
+{
+	pthread_mutex_lock(&d->wr_mut);
+	if (stop)
+		d->wr_stop = 1;
+	else
+		d->wr_hup = 1;
+	pthread_cond_signal(&d->wr_cond);
+	pthread_mutex_unlock(&d->wr_mut);
+}
+
+/* Runs fn with every signal blocked in the new thread, so that SIGTERM and
+ * SIGHUP keep going to rsyslogd's main thread. */
+static int start_thread_nosig(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int r;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+/* Restores the tally from the state file. A file that cannot be read is
+ * moved aside (kept for diagnosis, and so the next write does not destroy
+ * it) and counting starts from zero. */
+static void restore_state(instanceData *d)
+{
+	struct gs_summary s;
+	char err[GS_ERRLEN];
+	int found = 0;
+
+	if (gs_state_load(d->tally, d->state_path, &found, err, sizeof(err)) !=
+	    0) {
+		if (rename(d->state_path, d->corrupt_path) == 0)
+			LogError(0, RS_RET_ERR,
+				 "omgreyscan: cannot restore the counts: %s; "
+				 "starting with empty counts, the file was "
+				 "moved to '%s'",
+				 err, d->corrupt_path);
+		else
+			LogError(errno, RS_RET_ERR,
+				 "omgreyscan: cannot restore the counts: %s; "
+				 "starting with empty counts, and the file "
+				 "could not be moved to '%s'",
+				 err, d->corrupt_path);
+		return;
+	}
+	if (!found)
+		return;
+	/* The state carries earlier evictions; impstats counts this run's. */
+	memset(&s, 0, sizeof(s));
+	if (gs_tally_snapshot_top(d->tally, time(NULL), 1, &s, err,
+				  sizeof(err)) == 0)
+		d->evicted_at_start = s.totals.evicted;
+	gs_summary_free(&s);
+}
+
+void omgs_writer_start(instanceData *d)
+{
+	int r;
+
+	restore_state(d);
+	r = start_thread_nosig(&d->writer, writer_main, d);
+	if (r != 0) {
+		LogError(r, RS_RET_ERR,
+			 "omgreyscan: cannot start the writer thread for '%s'; "
+			 "the summary will be written only at shutdown",
+			 d->summary_path);
+		return;
+	}
+	d->writer_running = 1;
+}
+
+void omgs_writer_hup(instanceData *d)
+{
+	if (d->writer_running)
+		writer_wake(d, 0);
+}
+
+void omgs_writer_stop(instanceData *d)
+{
+	if (!d->writer_running)
+		return;
+	writer_wake(d, 1);
+	pthread_join(d->writer, NULL);
+	d->writer_running = 0;
+}
