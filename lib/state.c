@@ -20,13 +20,17 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libfastjson/json.h>
 
@@ -1186,27 +1190,84 @@ out:
 	return rc;
 }
 
+/* Opens the state file for both passes (pass 2 rewinds the same stream).
+ * It is opened inside rsyslogd at start, as root: a FIFO must not block,
+ * a symbolic link is not followed, and only a regular file of at most
+ * GS_STATE_MAX_FILE_BYTES is read. *exists is 0 when there is nothing at
+ * path (then NULL, no error), else 1; NULL with err on any failure. */
+static FILE *open_state(const char *path, int *exists, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *fp = NULL;
+	int fd, flags;
+
+	*exists = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return NULL;
+	*exists = 1;
+	if (fd < 0 && errno == ELOOP) {
+		gs_seterr(err, errlen,
+			  "%s: cannot open: is a symbolic link (%s)", path,
+			  strerror(ELOOP));
+		return NULL;
+	}
+	if (fd < 0) {
+		gs_seterr(err, errlen, "%s: cannot open: %s", path,
+			  strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		gs_seterr(err, errlen, "%s: cannot stat: %s", path,
+			  strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		gs_seterr(err, errlen, "%s: cannot open: not a regular file",
+			  path);
+		goto fail;
+	}
+	if ((uintmax_t)st.st_size > GS_STATE_MAX_FILE_BYTES) {
+		gs_seterr(err, errlen,
+			  "%s: cannot open: %jd bytes, more than the %ju a "
+			  "state file may have",
+			  path, (intmax_t)st.st_size,
+			  (uintmax_t)GS_STATE_MAX_FILE_BYTES);
+		goto fail;
+	}
+	/* A regular file never blocks; clear the flag all the same. */
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		gs_seterr(err, errlen, "%s: fcntl: %s", path, strerror(errno));
+		goto fail;
+	}
+	fp = fdopen(fd, "r");
+	if (fp == NULL) {
+		gs_seterr(err, errlen, "%s: fdopen: %s", path, strerror(errno));
+		goto fail;
+	}
+	return fp;
+fail:
+	(void)close(fd);
+	return NULL;
+}
+
 int gs_state_load(struct gs_tally *t, const char *path, int *found, char *err,
 		  size_t errlen)
 {
 	struct loader l;
 	size_t i;
-	int rc = -1;
+	int rc = -1, exists;
 
 	memset(&l, 0, sizeof(l));
 	l.r.path = path;
 	l.r.err = err;
 	l.r.errlen = errlen;
+	l.fp = open_state(path, &exists, err, errlen);
 	if (found != NULL)
-		*found = 0;
-	l.fp = fopen(path, "re");
-	if (l.fp == NULL && errno == ENOENT)
-		return 0;
-	if (found != NULL)
-		*found = 1;
+		*found = exists;
 	if (l.fp == NULL)
-		return gs_seterr(err, errlen, "%s: cannot open: %s", path,
-				 strerror(errno));
+		return exists ? -1 : 0;
 	l.tok = json_tokener_new();
 	if (l.tok == NULL) {
 		gs_seterr(err, errlen, "%s: %s", path, strerror(ENOMEM));

@@ -54,6 +54,10 @@
 #define GS_STATE_VERSION_1 1 /* still read */
 /* A longer line is taken for a corrupt file. */
 #define GS_STATE_MAX_LINE_BYTES (16u * 1024 * 1024)
+/* A larger state file is refused: about 10 KB for each of the default
+ * GS_DEFAULT_MAX_GROUPS groups, where a typical group saves a few hundred
+ * bytes. */
+#define GS_STATE_MAX_FILE_BYTES (1024ull * 1024 * 1024) /* 1 GiB */
 
 /* Writes t's full state to path, streaming: the tally is read a chunk at a
  * time under its lock (some 500 groups per hold, about 0.3 us each) and
@@ -67,12 +71,17 @@ int gs_state_save(struct gs_tally *t, const char *path,
 /* Merges the state in path (version 1 or 2) into t (normally empty; see
  * gs_tally_import for merging and for a different window). A missing file
  * is not an error (returns 0 and sets *found to 0); otherwise *found is set
- * to 1. The file is checked whole before anything is merged: a corrupt,
- * truncated or wrong-version file returns -1 with err naming the file, the
- * line and the field, and leaves t unchanged. Then the groups are read
- * again and merged in batches, so memory stays at one batch (512 groups);
- * only running out of memory, or the file changing in place in between,
- * can then leave t with part of the state (-1). */
+ * to 1. The file is opened without following a symbolic link and without
+ * blocking: a symbolic link, a FIFO or anything else that is not a regular
+ * file, or a file larger than GS_STATE_MAX_FILE_BYTES, returns -1 with err
+ * naming the file ("is a symbolic link", "not a regular file"). Both
+ * passes below read the same open file.
+ * The file is checked whole before anything is merged: a corrupt, truncated
+ * or wrong-version file returns -1 with err naming the file, the line and
+ * the field, and leaves t unchanged. Then the groups are read again and
+ * merged in batches, so memory stays at one batch (512 groups); only
+ * running out of memory, or the file changing in place in between, can
+ * then leave t with part of the state (-1). */
 int gs_state_load(struct gs_tally *t, const char *path, int *found, char *err,
 		  size_t errlen);
 

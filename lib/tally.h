@@ -38,9 +38,10 @@
  * holds 0 s, and each bin [lo, hi] has hi <= 1.25 * lo (the first bins hold
  * one second each; the last, open bin starts at about 40 days). The median
  * (the lower median of the delayed events) is reported as the geometric
- * middle sqrt(lo * hi) of its bin, rounded, so it is within 12% of the true
- * median (sqrt(1.25) = 1.118) below the last bin, where hi is the maximum.
- * The maximum is exact.
+ * middle sqrt(lo * hi) of its bin, rounded to whole seconds: below the
+ * last bin (where hi is the maximum) it is within 12% of the true median
+ * (sqrt(1.25) = 1.118) or within half a second, whichever is more, since
+ * the rounding alone can move a short delay by 0.5 s. The maximum is exact.
  *
  * Totals are cumulative since the tally was created (or restored): lines,
  * unparsed and ignored from the count functions; actions and per_counter

@@ -1,8 +1,16 @@
+/* postgrey's whitelist files and greyscan's ignore file (see whitelist.h).
+ *
+ * Concurrency & locking: a loaded list is read-only, so matching needs no
+ * lock. The one thing matching writes is the record of regex matches that
+ * gave up at a PCRE2 limit (struct match_failures): atomics, updated without
+ * a lock, read by gs_whitelist_match_failures(). The PCRE2 match context is
+ * only read by pcre2_match() and is shared; match data is per call. */
 #include "whitelist.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
 #include <pcre2.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,10 +45,19 @@ struct entry_list {
 	size_t n_files;
 };
 
+/* Regex matches that hit a PCRE2 limit. Separate from the list so that
+ * matching, which takes a const whitelist, may count them. */
+struct match_failures {
+	atomic_size_t count;
+	atomic_size_t first; /* index of the first failing entry + 1; 0: none */
+};
+
 struct gs_whitelist {
 	struct entry_list list;
 	size_t warnings;
 	char first_warning[GS_ERRLEN];
+	pcre2_match_context *mctx; /* the limits below, for every regex */
+	struct match_failures *failures;
 };
 
 struct gs_ignore {
@@ -197,18 +214,21 @@ static bool name_matches(const char *entry, const char *name)
 	return tail == name || tail[-1] == '.';
 }
 
-static bool regex_matches(pcre2_code *re, const char *name)
+/* 1: match, 0: no match, -1: PCRE2 gave up (a limit, no memory). */
+static int regex_matches(pcre2_code *re, pcre2_match_context *mctx,
+			 const char *name)
 {
 	pcre2_match_data *md;
 	int rc;
 
 	md = pcre2_match_data_create_from_pattern(re, NULL);
 	if (md == NULL)
-		return false;
-	rc = pcre2_match(re, (PCRE2_SPTR)name, strlen(name), 0, 0, md, NULL);
+		return -1;
+	rc = pcre2_match(re, (PCRE2_SPTR)name, strlen(name), 0, 0, md, mctx);
 	pcre2_match_data_free(md);
-	/* A matching error (a match limit) is no match, not a pass. */
-	return rc >= 0;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return rc >= 0 ? 1 : -1;
 }
 
 /* ---- address entries ---- */
@@ -390,7 +410,22 @@ static bool ipv6_shape(const char *s)
 
 struct gs_whitelist *gs_whitelist_new(void)
 {
-	return calloc(1, sizeof(struct gs_whitelist));
+	struct gs_whitelist *wl;
+
+	wl = calloc(1, sizeof(*wl));
+	if (wl == NULL)
+		return NULL;
+	wl->failures = calloc(1, sizeof(*wl->failures));
+	wl->mctx = pcre2_match_context_create(NULL);
+	if (wl->failures == NULL || wl->mctx == NULL ||
+	    pcre2_set_match_limit(wl->mctx, GS_WHITELIST_MATCH_LIMIT) != 0 ||
+	    pcre2_set_depth_limit(wl->mctx, GS_WHITELIST_DEPTH_LIMIT) != 0) {
+		gs_whitelist_free(wl);
+		return NULL;
+	}
+	atomic_init(&wl->failures->count, 0);
+	atomic_init(&wl->failures->first, 0);
+	return wl;
 }
 
 void gs_whitelist_free(struct gs_whitelist *wl)
@@ -398,6 +433,8 @@ void gs_whitelist_free(struct gs_whitelist *wl)
 	if (wl == NULL)
 		return;
 	list_free(&wl->list);
+	pcre2_match_context_free(wl->mctx);
+	free(wl->failures);
 	free(wl);
 }
 
@@ -584,8 +621,40 @@ static void set_hit(const struct entry *e, struct gs_wl_hit *hit)
 	hit->entry = e->text;
 }
 
-bool gs_whitelist_match_name(const struct gs_whitelist *wl, const char *name,
-			     struct gs_wl_hit *hit)
+size_t gs_whitelist_match_failures(const struct gs_whitelist *wl,
+				   struct gs_wl_hit *first)
+{
+	size_t n, at;
+
+	if (wl == NULL)
+		return 0;
+	n = atomic_load(&wl->failures->count);
+	at = atomic_load(&wl->failures->first);
+	if (n > 0 && at > 0 && first != NULL)
+		set_hit(&wl->list.e[at - 1], first);
+	return n;
+}
+
+/* A regex that gave up counts as no match (the client would not be taken
+ * for whitelisted) and is remembered for gs_whitelist_match_failures(). */
+static bool regex_entry_matches(const struct gs_whitelist *wl, size_t i,
+				const char *name)
+{
+	size_t none = 0;
+	int rc;
+
+	rc = regex_matches(wl->list.e[i].re, wl->mctx, name);
+	if (rc >= 0)
+		return rc == 1;
+	atomic_fetch_add(&wl->failures->count, 1);
+	atomic_compare_exchange_strong(&wl->failures->first, &none, i + 1);
+	return false;
+}
+
+/* Matches name against the name entries, and the regex entries too when
+ * with_regex. */
+static bool match_name(const struct gs_whitelist *wl, const char *name,
+		       bool with_regex, struct gs_wl_hit *hit)
 {
 	const struct entry *e;
 	size_t i;
@@ -597,8 +666,8 @@ bool gs_whitelist_match_name(const struct gs_whitelist *wl, const char *name,
 		e = &wl->list.e[i];
 		if (e->kind == ENTRY_NAME)
 			m = name_matches(e->text, name);
-		else if (e->kind == ENTRY_REGEX)
-			m = regex_matches(e->re, name);
+		else if (e->kind == ENTRY_REGEX && with_regex)
+			m = regex_entry_matches(wl, i, name);
 		else
 			continue;
 		if (m) {
@@ -607,6 +676,12 @@ bool gs_whitelist_match_name(const struct gs_whitelist *wl, const char *name,
 		}
 	}
 	return false;
+}
+
+bool gs_whitelist_match_name(const struct gs_whitelist *wl, const char *name,
+			     struct gs_wl_hit *hit)
+{
+	return match_name(wl, name, true, hit);
 }
 
 bool gs_whitelist_match_net(const struct gs_whitelist *wl,
@@ -678,7 +753,9 @@ bool gs_whitelist_covers(const struct gs_whitelist *wl,
 		if (gs_network_group_parse(g->domain, &net, &plen) &&
 		    gs_whitelist_match_net(wl, &net, plen, hit))
 			return true;
-	} else if (gs_whitelist_match_name(wl, g->domain, hit)) {
+	} else if (match_name(wl, g->domain, false, hit)) {
+		/* A name entry covers the domain's clients; a regex is
+		 * tested against client names only, as postgrey does. */
 		return true;
 	}
 	n = g->n_examples < GS_MAX_EXAMPLES ? g->n_examples : GS_MAX_EXAMPLES;

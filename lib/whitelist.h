@@ -26,11 +26,21 @@
  * IPv6 entry such as ::/0 or ::c000:200/120 also covers IPv4 addresses, but
  * 0.0.0.0/0 covers no IPv6 address.
  *
+ * Regex matching is bounded: PCRE2 gives up after GS_WHITELIST_MATCH_LIMIT
+ * backtracking steps or at a backtracking depth of GS_WHITELIST_DEPTH_LIMIT,
+ * so a catastrophic regex such as /^(a+)+$/ cannot hang the caller. Such a
+ * match counts as no match (the client is not taken for whitelisted; Perl
+ * would only be slow and might have matched) and is recorded for
+ * gs_whitelist_match_failures().
+ *
  * Whether a summary group is covered (gs_whitelist_covers):
  *   - a name group ("outlook.com") is covered when its domain matches a name
- *     or regex entry, or when it has examples and every example client name
- *     matches one (a regex for the pool's host names counts, one host of
- *     an unrelated domain does not);
+ *     entry (the entry is the domain or a parent domain of it), or when
+ *     it has examples and every example client name matches a name
+ *     or regex entry (a regex for the pool's host names counts, one host of
+ *     an unrelated domain does not). Regex entries are never tested against
+ *     the domain: postgrey tests them against client names only, so
+ *     /^outlook\.com$/ does not cover mail-x.outbound.protection.outlook.com;
  *   - a network group ("[192.0.2.0/24]") is covered when its whole network
  *     lies inside an address entry (then postgrey passes every client of the
  *     group); an entry for a single address or a smaller network inside the
@@ -44,8 +54,8 @@
  * '.' is dropped. Network groups are ignored by their name as the summary
  * writes it, "[192.0.2.0/24]". A line with inner white space is an error.
  *
- * Loaded objects are read-only afterwards: matching is safe from any
- * thread. */
+ * Loaded objects are read-only afterwards, but for the atomic count of
+ * regex matches that gave up: matching is safe from any thread. */
 #ifndef GS_WHITELIST_H
 #define GS_WHITELIST_H
 
@@ -60,6 +70,11 @@
 #define GS_POSTGREY_WHITELIST_LOCAL "/etc/postgrey/whitelist_clients.local"
 #define GS_DEFAULT_IGNORE_FILE	    "/etc/greyscan/ignore"
 #define GS_WHITELIST_MAX_LINE_BYTES 4096 /* longer lines are an error */
+/* PCRE2 limits per regex test of one client name (names are at most a few
+ * hundred bytes; an ordinary regex needs far less): backtracking steps
+ * (pcre2_set_match_limit) and backtracking depth (pcre2_set_depth_limit). */
+#define GS_WHITELIST_MATCH_LIMIT 100000
+#define GS_WHITELIST_DEPTH_LIMIT 1000
 
 /* Which entry matched, for verbose output. The strings belong to the
  * whitelist or ignore object and live as long as it does. */
@@ -115,6 +130,13 @@ bool gs_whitelist_match_net(const struct gs_whitelist *wl,
 /* Whether the whitelist covers a summary group, by the rules above. */
 bool gs_whitelist_covers(const struct gs_whitelist *wl,
 			 const struct gs_group_stats *g, struct gs_wl_hit *hit);
+
+/* How many regex matches gave up at a PCRE2 limit (or for lack of memory)
+ * and were taken as no match, since wl was created. first (may be NULL) is
+ * set to the entry that gave up first when the count is not 0. Thread-safe;
+ * the count may grow while other threads match. */
+size_t gs_whitelist_match_failures(const struct gs_whitelist *wl,
+				   struct gs_wl_hit *first);
 
 /* Parses a network group name "[192.0.2.0/24]" or "[2001:db8::/64]" into
  * its network and prefix length. false when text is not one. */

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,6 +36,8 @@
 #define MAX_GROUPS_LIMIT	10000000UL
 #define DEFAULT_SUMMARY_DOMAINS 1000UL /* busiest groups listed; 0: all */
 #define OPT_SUMMARY_DOMAINS	256    /* long option only */
+#define OPT_OWNER		257
+#define OPT_GROUP		258
 
 static const char *progname = "greyscan";
 
@@ -60,6 +64,8 @@ static void usage(FILE *out)
 	    "  -l, --limit N          rows in the report (default 20, 0: all)\n"
 	    "  -M, --mode MODE        file mode of the summary (octal, default "
 	    "0640)\n"
+	    "      --owner USER       owner of the summary (name or number)\n"
+	    "      --group GROUP      group of the summary (name or number)\n"
 	    "      --summary-domains N  busiest domains in the summary and "
 	    "report\n"
 	    "                         (default %lu, 0: all)\n"
@@ -103,6 +109,37 @@ static bool parse_mode(const char *text, mode_t *out)
 	return true;
 }
 
+/* A user name, or a number for an id without a name. */
+static bool parse_owner(const char *text, uid_t *out)
+{
+	const struct passwd *pw = getpwnam(text);
+	unsigned long v;
+
+	if (pw != NULL) {
+		*out = pw->pw_uid;
+		return true;
+	}
+	if (!gs_parse_ulong(text, 0, (uid_t)-1 - 1, &v))
+		return false;
+	*out = (uid_t)v;
+	return true;
+}
+
+static bool parse_group(const char *text, gid_t *out)
+{
+	const struct group *gr = getgrnam(text);
+	unsigned long v;
+
+	if (gr != NULL) {
+		*out = gr->gr_gid;
+		return true;
+	}
+	if (!gs_parse_ulong(text, 0, (gid_t)-1 - 1, &v))
+		return false;
+	*out = (gid_t)v;
+	return true;
+}
+
 static int cmd_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -115,6 +152,8 @@ static int cmd_scan(int argc, char **argv)
 	    {"limit", required_argument, NULL, 'l'},
 	    {"mode", required_argument, NULL, 'M'},
 	    {"summary-domains", required_argument, NULL, OPT_SUMMARY_DOMAINS},
+	    {"owner", required_argument, NULL, OPT_OWNER},
+	    {"group", required_argument, NULL, OPT_GROUP},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -182,6 +221,16 @@ static int cmd_scan(int argc, char **argv)
 				return bad_usage(
 				    "invalid --mode '%s' (octal, e.g. 0640)",
 				    optarg);
+			break;
+		case OPT_OWNER:
+			if (!parse_owner(optarg, &fopts.uid))
+				return bad_usage("unknown --owner '%s'",
+						 optarg);
+			break;
+		case OPT_GROUP:
+			if (!parse_group(optarg, &fopts.gid))
+				return bad_usage("unknown --group '%s'",
+						 optarg);
 			break;
 		case 'h':
 			usage(stdout);

@@ -5,8 +5,9 @@
 # output (one line per candidate with its counts, distinct addresses and
 # networks, median and max delay, and the whitelist line to add or why not),
 # the shortening of a long first line, that no name from the summary can add
-# a '|' or a line, verbosity levels, and that a German numeric locale changes
-# nothing.
+# a '|' or a line, verbosity levels, that a regex is not tested against a
+# group's domain, that a catastrophic regex is reported as having given up,
+# and that a German numeric locale changes nothing.
 # Pass: every expectation holds. Fail (1) on the first one that does not,
 # with the command and its output; 99 when the plugin is not built.
 . "${top_srcdir:-$(dirname "$0")/..}/tests/data/check/lib.sh"
@@ -28,7 +29,7 @@ item="'[^'=]+'=-?[0-9]+(\.[0-9]+)?(s|ms|us|%|B|KB|MB|TB|c)?;[^; ]*;[^; ]*;-?[0-9
 printf '%s\n' "$perf" | grep -Eq "^$item( $item)*\$" ||
 	fail "perfdata '$perf' is not Monitoring Plugins syntax"
 case " $perf " in
-*" 'candidates'=4;2;5;0; 'new'=430;;;0; 'delayed'=171;;;0; 'domains'=7;;;0; 'age'="[0-9]*"s;;;0; ") ;;
+*" 'candidates'=4;2;5;0; 'new'=430c;;;0; 'delayed'=171c;;;0; 'domains'=7;;;0; 'age'="[0-9]*"s;;;0; ") ;;
 *) fail "perfdata values: '$perf'" ;;
 esac
 age=$(printf '%s\n' "$perf" | sed -n "s/.*'age'=\([0-9]*\)s.*/\1/p")
@@ -79,6 +80,21 @@ expect_rc 1 "-v four times"
 expect_out '^below threshold: small\.example \(14\)$' "-v four times is -vvv"
 run -s "$MIXED" -W "$WL" -i "$IG" -x -v
 expect_out '^\[192\.0\.2\.0/24\]: .*; not counted \(--exclude-dynamic\): clients without' "-x -v"
+
+# --- a regex is tested against client names, never the group's domain
+printf '/^outlook\\.com$/\n' >"$WORK/wl-domain-regex"
+run -s "$MIXED" -W "$WORK/wl-domain-regex" -i "$IG" -v
+expect_out '^outlook\.com: 240 greylisted .*; add to ' \
+	"a regex matching only the domain leaves outlook.com a candidate"
+
+# --- a catastrophic regex gives up (as no match) instead of hanging
+printf '# nested quantifiers\n/^([a-z0-9.-]+)+-$/\n' >"$WORK/wl-slow"
+run -s "$MIXED" -W "$WORK/wl-slow" -i "$IG"
+expect_rc 1 "catastrophic regex"
+expect_out "^whitelist: 3 regex tests gave up at the PCRE2 match limit and counted as no match, first $WORK/wl-slow:2 \(/\^\(\[a-z0-9\.-\]\+\)\+-\\\$/\)\$" \
+	"the regex that gave up is named"
+run -s "$MIXED" -W "$WL" -i "$IG"
+expect_no_out '^whitelist: ' "no regex gave up"
 
 # --- the locale changes nothing (Icinga sets LC_NUMERIC=C; others may not)
 run -s "$MIXED" -W "$WL" -i "$IG" -v

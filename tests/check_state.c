@@ -9,6 +9,7 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -900,7 +901,56 @@ END_TEST
 
 START_TEST(test_state_load_of_a_directory_fails)
 {
-	assert_refused(tmpdir, "line 1: read error");
+	assert_refused(tmpdir, "not a regular file");
+}
+END_TEST
+
+/* rsyslogd loads the state at start in its main thread: a FIFO at the
+ * state path must be refused at once, not wait for a writer. */
+START_TEST(test_state_load_of_a_fifo_fails_without_blocking)
+{
+	const char *path = path_in("fifo.state");
+
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	alarm(5); /* SIGALRM fails the test if the open blocks */
+	assert_refused(path, "not a regular file");
+	alarm(0);
+}
+END_TEST
+
+START_TEST(test_state_load_refuses_a_symbolic_link)
+{
+	struct gs_tally *t = rich_tally(), *u = new_tally(WINDOW_S, 1000);
+	char target[600];
+
+	snprintf(target, sizeof(target), "%s", path_in("real.state"));
+	save(t, target);
+	load(u, target); /* the target itself loads */
+	ck_assert_int_eq(symlink(target, path_in("link.state")), 0);
+	assert_refused(path_in("link.state"), "is a symbolic link");
+	/* a dangling link is refused too, not taken for a missing file */
+	ck_assert_int_eq(symlink("nowhere", path_in("dangling.state")), 0);
+	assert_refused(path_in("dangling.state"), "is a symbolic link");
+	gs_tally_free(t);
+	gs_tally_free(u);
+}
+END_TEST
+
+START_TEST(test_state_load_refuses_a_file_over_the_size_limit)
+{
+	char path[600];
+	int fd;
+
+	/* sparse files: nothing is written but the size */
+	snprintf(path, sizeof(path), "%s", path_in("huge.state"));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, (off_t)GS_STATE_MAX_FILE_BYTES + 1), 0);
+	ck_assert_int_eq(close(fd), 0);
+	assert_refused(path, "more than the 1073741824");
+	/* exactly the limit is read (and found to be no JSON) */
+	ck_assert_int_eq(truncate(path, (off_t)GS_STATE_MAX_FILE_BYTES), 0);
+	assert_refused(path, "line 1:");
 }
 END_TEST
 
@@ -969,6 +1019,9 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_state_load_skips_slots_outside_the_window);
 	tcase_add_test(tc, test_state_load_keeps_max_groups);
 	tcase_add_test(tc, test_state_load_of_a_directory_fails);
+	tcase_add_test(tc, test_state_load_of_a_fifo_fails_without_blocking);
+	tcase_add_test(tc, test_state_load_refuses_a_symbolic_link);
+	tcase_add_test(tc, test_state_load_refuses_a_file_over_the_size_limit);
 	tcase_add_test(tc, test_state_save_fails_naming_the_file);
 	tcase_add_test(tc, test_state_save_replaces_file_with_given_mode);
 	suite_add_tcase(s, tc);

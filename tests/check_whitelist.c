@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -194,6 +195,81 @@ START_TEST(test_whitelist_bad_regex_names_file_line_and_pcre2_message)
 	ck_assert_msg(strstr(errbuf, want) != NULL, "got: %s", errbuf);
 	ck_assert_msg(strstr(errbuf, "missing closing parenthesis") != NULL,
 		      "got: %s", errbuf);
+	gs_whitelist_free(wl);
+}
+END_TEST
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	ck_assert_int_eq(clock_gettime(CLOCK_MONOTONIC, &t1), 0);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	       (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+START_TEST(test_whitelist_catastrophic_regex_gives_up_as_no_match)
+{
+	struct gs_whitelist *wl =
+	    wl_from("# catastrophic backtracking\n/^(a+)+$/\nb.example\n");
+	/* 2^36 ways to split the a's: without a limit hours, with PCRE2's
+	 * default limit (10 million) about 0.1 s a test. */
+	const char *evil = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab";
+	struct gs_wl_hit hit;
+	struct timespec t0;
+	int i;
+
+	ck_assert_uint_eq(gs_whitelist_match_failures(wl, &hit), 0);
+	ck_assert_int_eq(clock_gettime(CLOCK_MONOTONIC, &t0), 0);
+	for (i = 0; i < 20; i++)
+		ck_assert(!name_ok(wl, evil));
+	/* ~1 ms a test with the limit: 20 take well under a second, where
+	 * the default limit would need some 2.5 s. */
+	ck_assert_msg(seconds_since(&t0) < 1.0, "20 matches took %.2f s",
+		      seconds_since(&t0));
+	ck_assert_uint_eq(gs_whitelist_match_failures(wl, &hit), 20);
+	ck_assert_uint_eq(hit.line, 2);
+	ck_assert_str_eq(hit.entry, "/^(a+)+$/");
+	/* the regex still works where it is cheap, and later entries too */
+	ck_assert(name_ok(wl, "aaaa"));
+	ck_assert(name_ok(wl, "mx.b.example"));
+	ck_assert_uint_eq(gs_whitelist_match_failures(wl, NULL), 20);
+	gs_whitelist_free(wl);
+}
+END_TEST
+
+START_TEST(test_whitelist_regex_limit_is_below_pcre2_default)
+{
+	/* 2^19 splits: more than GS_WHITELIST_MATCH_LIMIT steps, far fewer
+	 * than PCRE2's default 10 million, so only our limit stops it. */
+	struct gs_whitelist *wl = wl_from("/^(a+)+$/\n");
+
+	ck_assert(!name_ok(wl, "aaaaaaaaaaaaaaaaaaaab"));
+	ck_assert_uint_eq(gs_whitelist_match_failures(wl, NULL), 1);
+	ck_assert_uint_eq(gs_whitelist_match_failures(NULL, NULL), 0);
+	gs_whitelist_free(wl);
+}
+END_TEST
+
+START_TEST(test_whitelist_regex_on_longest_dns_name_stays_within_limits)
+{
+	/* an ordinary pool regex on a 253-byte name must not give up */
+	struct gs_whitelist *wl =
+	    wl_from("/^(?:[a-z0-9-]+\\.)+example\\.com$/\n"
+		    "/^(?:[a-z0-9]\\.?)+$/\n");
+	char name[254];
+	size_t i;
+
+	for (i = 0; i + 12 < sizeof(name) - 1; i += 2) {
+		name[i] = 'a';
+		name[i + 1] = '.';
+	}
+	strcpy(name + i, "example.com");
+	ck_assert_uint_eq(strlen(name), 253);
+	ck_assert(name_ok(wl, name));
+	name[252] = '-'; /* "example.co-": only the second regex is left */
+	ck_assert(!name_ok(wl, name));
+	ck_assert_uint_eq(gs_whitelist_match_failures(wl, NULL), 0);
 	gs_whitelist_free(wl);
 }
 END_TEST
@@ -510,6 +586,38 @@ START_TEST(test_whitelist_covers_name_group_when_all_examples_match)
 }
 END_TEST
 
+START_TEST(test_whitelist_regex_is_not_tested_against_the_group_domain)
+{
+	/* postgrey tests a regex against the client name only: this one
+	 * passes a client named "outlook.com", not the pool's hosts. */
+	struct gs_whitelist *wl = wl_from("/^outlook\\.com$/\n");
+	struct gs_group_stats pool =
+	    make_group("outlook.com", GS_KIND_NAME,
+		       "mail-a.outbound.protection.outlook.com",
+		       "mail-b.outbound.protection.outlook.com");
+	struct gs_group_stats bare =
+	    make_group("outlook.com", GS_KIND_NAME, "outlook.com", NULL);
+	struct gs_group_stats no_examples =
+	    make_group("outlook.com", GS_KIND_NAME, NULL, NULL);
+
+	ck_assert(!gs_whitelist_covers(wl, &pool, NULL));
+	ck_assert(!gs_whitelist_covers(wl, &no_examples, NULL));
+	ck_assert(gs_whitelist_covers(wl, &bare, NULL));
+	gs_whitelist_free(wl);
+}
+END_TEST
+
+START_TEST(test_whitelist_name_entry_covers_group_without_examples)
+{
+	struct gs_whitelist *wl = wl_from("outlook.com\n");
+	struct gs_group_stats g =
+	    make_group("outlook.com", GS_KIND_NAME, NULL, NULL);
+
+	ck_assert(gs_whitelist_covers(wl, &g, NULL));
+	gs_whitelist_free(wl);
+}
+END_TEST
+
 START_TEST(test_whitelist_covers_network_group_by_address_or_unknown_name)
 {
 	struct gs_whitelist *net = wl_from("192.0.2.0/23\n");
@@ -728,6 +836,11 @@ int main(void)
 	tcase_add_test(tc, test_whitelist_regex_may_contain_slashes);
 	tcase_add_test(
 	    tc, test_whitelist_bad_regex_names_file_line_and_pcre2_message);
+	tcase_add_test(tc,
+		       test_whitelist_catastrophic_regex_gives_up_as_no_match);
+	tcase_add_test(tc, test_whitelist_regex_limit_is_below_pcre2_default);
+	tcase_add_test(
+	    tc, test_whitelist_regex_on_longest_dns_name_stays_within_limits);
 	tcase_add_test(tc, test_whitelist_regex_with_space_is_not_a_regex);
 	tcase_add_test(tc, test_whitelist_empty_slashes_are_a_name);
 	tcase_add_test(tc, test_whitelist_comments_and_blank_lines_are_skipped);
@@ -753,6 +866,10 @@ int main(void)
 	tcase_add_test(tc, test_whitelist_covers_name_group_by_domain);
 	tcase_add_test(
 	    tc, test_whitelist_covers_name_group_when_all_examples_match);
+	tcase_add_test(
+	    tc, test_whitelist_regex_is_not_tested_against_the_group_domain);
+	tcase_add_test(tc,
+		       test_whitelist_name_entry_covers_group_without_examples);
 	tcase_add_test(
 	    tc, test_whitelist_covers_network_group_by_address_or_unknown_name);
 	tcase_add_test(tc, test_whitelist_null_and_empty_never_match);

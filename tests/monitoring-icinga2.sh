@@ -254,7 +254,7 @@ grep -q "check_greyscan.*terminated with exit code 2" "$WORK/out" ||
 grep -qi 'invalid perfdata' "$WORK/out" &&
 	fail "icinga2 could not parse the perfdata"
 perfdata >"$WORK/out"
-grep -q "SERVICEPERFDATA::candidates=3;0;@3:;0; new=430;;;0; delayed=171;;;0; domains=7;;;0; age=[0-9]*s;;;0;.*SERVICESTATE::CRITICAL" \
+grep -q "SERVICEPERFDATA::candidates=3;0;@3:;0; new=430c;;;0; delayed=171c;;;0; domains=7;;;0; age=[0-9]*s;;;0;.*SERVICESTATE::CRITICAL" \
 	"$WORK/out" || fail "perfdata not recorded as expected"
 
 echo "PASS: conf/icinga2 validates with $("$ICINGA2" --version | head -n 1)"

@@ -207,7 +207,7 @@ grep -q '^	current_state=1$' "$WORK/out" ||
 	fail "the check is not WARNING (4 candidates, -w 0 -c 9)"
 grep -q '^	plugin_output=GREYSCAN WARNING - 4 senders greylisted 15+ times to whitelist or ignore: bigsender.example (100), ' "$WORK/out" ||
 	fail "plugin output not recorded"
-grep -q "^	performance_data='candidates'=4;0;9;0; 'new'=430;;;0; 'delayed'=171;;;0; 'domains'=7;;;0; 'age'=[0-9]*s;;;0;\$" "$WORK/out" ||
+grep -q "^	performance_data='candidates'=4;0;9;0; 'new'=430c;;;0; 'delayed'=171c;;;0; 'domains'=7;;;0; 'age'=[0-9]*s;;;0;\$" "$WORK/out" ||
 	fail "perfdata not recorded as expected"
 grep -q '^	long_plugin_output=bigsender.example: 100 greylisted' "$WORK/out" ||
 	fail "long output not recorded"

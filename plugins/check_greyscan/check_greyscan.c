@@ -326,8 +326,10 @@ static void print_perfdata(const struct config *c, const struct inputs *in,
 {
 	const struct gs_totals *t = &in->summary.totals;
 
-	printf(" | 'candidates'=%zu;%s;%s;0; 'new'=%llu;;;0; "
-	       "'delayed'=%llu;;;0; 'domains'=%llu;;;0; 'age'=%lds;;;0;\n",
+	/* new and delayed are the summary's totals, which only grow (they
+	 * are carried across restarts): counters, UOM 'c'. */
+	printf(" | 'candidates'=%zu;%s;%s;0; 'new'=%lluc;;;0; "
+	       "'delayed'=%lluc;;;0; 'domains'=%llu;;;0; 'age'=%lds;;;0;\n",
 	       in->cands.n_candidates, c->warning.text,
 	       c->have_critical ? c->critical.text : "",
 	       (unsigned long long)t->per_counter[GS_C_NEW],
@@ -364,6 +366,23 @@ static void print_group_counts(const struct gs_candidate *cd)
 	printf(", %u %s in %u %s", g->client_addresses,
 	       pl(g->client_addresses, "address", "addresses"), g->networks,
 	       pl(g->networks, "network", "networks"));
+}
+
+/* A regex that gave up at a PCRE2 limit counted as no match, so a group
+ * it would have covered may be listed: say so whatever the verbosity. */
+static void print_match_failures(const struct inputs *in)
+{
+	char entry[GS_WHITELIST_MAX_LINE_BYTES];
+	struct gs_wl_hit first;
+	size_t n;
+
+	n = gs_whitelist_match_failures(in->wl, &first);
+	if (n == 0)
+		return;
+	gs_text_clean(first.entry, entry, sizeof(entry));
+	printf("whitelist: %zu regex %s gave up at the PCRE2 match limit and "
+	       "counted as no match, first %s:%u (%s)\n",
+	       n, pl(n, "test", "tests"), first.file, first.line, entry);
 }
 
 /* One line per candidate; with -v also the groups above the threshold
@@ -405,6 +424,7 @@ static void print_long(const struct config *c, const struct inputs *in)
 			break;
 		}
 	}
+	print_match_failures(in);
 }
 
 /* -vv: what was read; -vvv: also every group below the threshold. */

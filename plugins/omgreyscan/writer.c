@@ -37,6 +37,12 @@
 
 #define WRITER_THREAD_NAME "rs:omgreyscan" /* ps/top; 15 bytes at most */
 
+/* The state holds the whole tally, unparsed-line samples included (any log
+ * text when the admin's filter lets other messages through), and only
+ * rsyslogd reads it back: it stays private to rsyslogd's user whatever the
+ * summary's fileCreateMode, fileOwner and fileGroup say. */
+#define STATE_FILE_MODE 0600
+
 int omgs_writer_sync_init(instanceData *d)
 {
 	pthread_condattr_t ca;
@@ -101,6 +107,7 @@ static void set_gauges(instanceData *d, const struct gs_summary *s)
 static void write_files(instanceData *d)
 {
 	struct gs_summary s;
+	struct gs_file_opts state_opts;
 	char err[GS_ERRLEN];
 	int ok;
 
@@ -117,10 +124,13 @@ static void write_files(instanceData *d)
 	gs_summary_free(&s);
 	note_write(d, &d->summary_failing, "summary", d->summary_path, ok, err);
 
-	ok = gs_state_save(d->tally, d->state_path, &d->fopts, err,
+	gs_file_opts_default(&state_opts); /* owner and group unchanged */
+	state_opts.mode = STATE_FILE_MODE;
+	ok = gs_state_save(d->tally, d->state_path, &state_opts, err,
 			   sizeof(err)) == 0;
 	note_write(d, &d->state_failing, "state", d->state_path, ok, err);
 }
+
 static void deadline_after(struct timespec *t, int seconds)
 {
 	clock_gettime(CLOCK_MONOTONIC, t);
