@@ -1192,8 +1192,10 @@ out:
 
 /* Opens the state file for both passes (pass 2 rewinds the same stream).
  * It is opened inside rsyslogd at start, as root: a FIFO must not block,
- * a symbolic link is not followed, and only a regular file of at most
- * GS_STATE_MAX_FILE_BYTES is read. *exists is 0 when there is nothing at
+ * a symbolic link is not followed, and only a regular file is read. Its
+ * size is not capped: whatever gs_state_save wrote must load again, and
+ * the memory a load needs is bounded by GS_STATE_MAX_LINE_BYTES and one
+ * chunk of groups, not by the file. *exists is 0 when there is nothing at
  * path (then NULL, no error), else 1; NULL with err on any failure. */
 static FILE *open_state(const char *path, int *exists, char *err, size_t errlen)
 {
@@ -1225,14 +1227,6 @@ static FILE *open_state(const char *path, int *exists, char *err, size_t errlen)
 	if (!S_ISREG(st.st_mode)) {
 		gs_seterr(err, errlen, "%s: cannot open: not a regular file",
 			  path);
-		goto fail;
-	}
-	if ((uintmax_t)st.st_size > GS_STATE_MAX_FILE_BYTES) {
-		gs_seterr(err, errlen,
-			  "%s: cannot open: %jd bytes, more than the %ju a "
-			  "state file may have",
-			  path, (intmax_t)st.st_size,
-			  (uintmax_t)GS_STATE_MAX_FILE_BYTES);
 		goto fail;
 	}
 	/* A regular file never blocks; clear the flag all the same. */

@@ -54,10 +54,6 @@
 #define GS_STATE_VERSION_1 1 /* still read */
 /* A longer line is taken for a corrupt file. */
 #define GS_STATE_MAX_LINE_BYTES (16u * 1024 * 1024)
-/* A larger state file is refused: about 10 KB for each of the default
- * GS_DEFAULT_MAX_GROUPS groups, where a typical group saves a few hundred
- * bytes. */
-#define GS_STATE_MAX_FILE_BYTES (1024ull * 1024 * 1024) /* 1 GiB */
 
 /* Writes t's full state to path, streaming: the tally is read a chunk at a
  * time under its lock (some 500 groups per hold, about 0.3 us each) and
@@ -73,7 +69,7 @@ int gs_state_save(struct gs_tally *t, const char *path,
  * is not an error (returns 0 and sets *found to 0); otherwise *found is set
  * to 1. The file is opened without following a symbolic link and without
  * blocking: a symbolic link, a FIFO or anything else that is not a regular
- * file, or a file larger than GS_STATE_MAX_FILE_BYTES, returns -1 with err
+ * file returns -1 with err
  * naming the file ("is a symbolic link", "not a regular file"). Both
  * passes below read the same open file.
  * The file is checked whole before anything is merged: a corrupt, truncated

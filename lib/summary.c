@@ -799,7 +799,9 @@ static int read_file(const char *path, char **data, size_t *len, char *err,
 	ssize_t got;
 	int fd, rc = -1;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted at the path must not hang the reader
+	 * (it is refused below); regular files ignore the flag. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return gs_seterr(err, errlen, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {

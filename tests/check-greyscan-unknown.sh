@@ -57,9 +57,14 @@ unknown "cannot use the ignore file: $WORK/ignore: No such file or directory\$" 
 run -s "$MIXED" -W "$WL" -i "$DATA/ignore-bad"
 unknown "cannot use the ignore file: .*/ignore-bad:2: 'two words' is not one domain" "bad ignore file"
 
-# the timeout: a FIFO nobody writes blocks the summary reader
+# a FIFO at the summary path is refused at once, never waited on
 mkfifo "$WORK/fifo" || exit 99
-run -s "$WORK/fifo" -W "$WL" -i "$IG" -t 1
+run -s "$WORK/fifo" -W "$WL" -i "$IG" -t 5
+unknown "cannot use the summary: $WORK/fifo: not a regular file\$" "FIFO summary"
+
+# the timeout: a FIFO nobody writes, given as a whitelist (the admin's own
+# file, read like postgrey reads it), blocks until -t ends the check
+run -s "$MIXED" -W "$WORK/fifo" -i "$IG" -t 1
 unknown "timed out after 1 s\$" "timeout"
 
 # bad arguments: UNKNOWN, the reason, then the usage

@@ -809,6 +809,20 @@ START_TEST(test_summary_read_refuses_directory)
 }
 END_TEST
 
+/* A FIFO with no writer would block a plain open() for ever; Check's
+ * default timeout fails the test if it does. */
+START_TEST(test_summary_read_refuses_fifo_without_blocking)
+{
+	char path[256];
+
+	path_in(path, sizeof(path), "fifo.json");
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	alarm(5);
+	assert_read_fails(path, "not a regular file");
+	alarm(0);
+}
+END_TEST
+
 START_TEST(test_summary_read_empty_file_is_truncated)
 {
 	char path[256];
@@ -1023,6 +1037,7 @@ static Suite *summary_suite(void)
 	tcase_add_test(tr, test_summary_from_json_refuses_non_object);
 	tcase_add_test(tr, test_summary_read_missing_file);
 	tcase_add_test(tr, test_summary_read_refuses_directory);
+	tcase_add_test(tr, test_summary_read_refuses_fifo_without_blocking);
 	tcase_add_test(tr, test_summary_read_empty_file_is_truncated);
 	tcase_add_test(tr, test_summary_read_truncated_file_at_every_length);
 	tcase_add_test(tr, test_summary_read_refuses_trailing_garbage);

@@ -30,7 +30,9 @@
  *     64-bit).
  *   - the writer thread alone touches the failure-streak flags and the
  *     files; activateCnf reads the state file and sets evicted_at_start
- *     before it starts that thread.
+ *     before it starts that thread, and after a failed restore replaces
+ *     the tally pointer (no worker runs yet). Without a writer thread,
+ *     freeInstance writes the files once, after the workers have stopped.
  * Configuration hooks, activateCnf, doHUP and freeInstance run on rsyslogd's
  * main thread; doAction on the action workers'; doHUP may run concurrently
  * with doAction. freeInstance runs after every worker has stopped. */
@@ -86,6 +88,7 @@ struct _instanceData {
 	int rb_lock_ok;
 
 	pthread_t writer;
+	int activated; /* activateCnf ran (not under rsyslogd -N1) */
 	int writer_running;
 	pthread_mutex_t wr_mut;
 	pthread_cond_t wr_cond;

@@ -115,8 +115,11 @@ static void annotate(smsg_t *msg, struct gs_parsed *p, const char *line,
 		    j, "counter",
 		    json_object_new_string(gs_counter_name(counter)));
 	}
-	/* msgAddJSON owns j from here on, even when it fails. */
-	msgAddJSON(msg, (uchar *)"!greyscan", j, 0, 0);
+	/* msgAddJSON owns j from here on, even when it fails. force_reset:
+	 * replace an existing $!greyscan (an earlier annotating action, or a
+	 * "set $!greyscan!x"); without it rsyslog 8.2302 merges an object's
+	 * members into the root of $!, over the user's own variables. */
+	msgAddJSON(msg, (uchar *)"!greyscan", j, 1, 0);
 }
 
 void omgs_count_message(instanceData *d, struct gs_group_cache *groups,
@@ -153,8 +156,9 @@ void omgs_count_message(instanceData *d, struct gs_group_cache *groups,
 				      p.ev.client_address, group, &kind) == 0;
 	}
 	if (r == GS_PARSE_ACTION && grouped) {
-		gs_tally_add(d->tally, &p.ev, group, kind);
-		omgs_ctr_add(&d->ctr.parsed, 1);
+		/* A failed add is counted inside the tally (tally.h). */
+		if (gs_tally_add(d->tally, &p.ev, group, kind) == 0)
+			omgs_ctr_add(&d->ctr.parsed, 1);
 		line = "action";
 	} else if (r == GS_PARSE_OTHER) {
 		gs_tally_count_ignored(d->tally);

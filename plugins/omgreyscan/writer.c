@@ -12,8 +12,12 @@
  * wake it. Nobody calls into the core while holding it. The writer thread
  * alone touches the failure-streak flags and the files once it runs;
  * omgs_writer_start restores the state (and sets evicted_at_start) on the
- * main thread before creating it. The tally has its own mutex and the
- * counters are atomic. */
+ * main thread before creating it. When the restore fails it replaces
+ * d->tally with an empty one: activateCnf runs before rsyslogd activates
+ * the actions, so neither a worker nor the writer holds the pointer yet. If
+ * the thread cannot be created, omgs_writer_stop writes the files itself on
+ * the main thread, after the workers have stopped. The tally has its own
+ * mutex and the counters are atomic. */
 #include "config.h" /* rsyslog's configured config.h: sets struct layouts */
 #include "rsyslog.h"
 
@@ -194,6 +198,25 @@ static int start_thread_nosig(pthread_t *t, void *(*fn)(void *), void *arg)
 	return r;
 }
 
+/* A failed load may have merged part of the state (out of memory, or the
+ * file changed between gs_state_load's two passes): swap in an empty tally
+ * so that counting really starts from zero. Only before the workers and
+ * the writer start (see the top of the file). Returns what the log should
+ * say we start with. */
+static const char *empty_the_tally(instanceData *d)
+{
+	struct gs_tally *fresh;
+	char err[GS_ERRLEN];
+
+	fresh = gs_tally_new(&d->tally_cfg, err, sizeof(err));
+	if (fresh == NULL)
+		return "keeping whatever part of the counts was restored "
+		       "(no memory for an empty tally)";
+	gs_tally_free(d->tally);
+	d->tally = fresh;
+	return "starting with empty counts";
+}
+
 /* Restores the tally from the state file. A file that cannot be read is
  * moved aside (kept for diagnosis, and so the next write does not destroy
  * it) and counting starts from zero. */
@@ -201,22 +224,22 @@ static void restore_state(instanceData *d)
 {
 	struct gs_summary s;
 	char err[GS_ERRLEN];
+	const char *start;
 	int found = 0;
 
 	if (gs_state_load(d->tally, d->state_path, &found, err, sizeof(err)) !=
 	    0) {
+		start = empty_the_tally(d);
 		if (rename(d->state_path, d->corrupt_path) == 0)
 			LogError(0, RS_RET_ERR,
 				 "omgreyscan: cannot restore the counts: %s; "
-				 "starting with empty counts, the file was "
-				 "moved to '%s'",
-				 err, d->corrupt_path);
+				 "%s, the file was moved to '%s'",
+				 err, start, d->corrupt_path);
 		else
 			LogError(errno, RS_RET_ERR,
 				 "omgreyscan: cannot restore the counts: %s; "
-				 "starting with empty counts, and the file "
-				 "could not be moved to '%s'",
-				 err, d->corrupt_path);
+				 "%s, and the file could not be moved to '%s'",
+				 err, start, d->corrupt_path);
 		return;
 	}
 	if (!found)
@@ -233,6 +256,7 @@ void omgs_writer_start(instanceData *d)
 {
 	int r;
 
+	d->activated = 1;
 	restore_state(d);
 	r = start_thread_nosig(&d->writer, writer_main, d);
 	if (r != 0) {
@@ -251,10 +275,20 @@ void omgs_writer_hup(instanceData *d)
 		writer_wake(d, 0);
 }
 
+/* Without a writer thread (pthread_create failed) the files are written
+ * once here, as omgs_writer_start's log promised; nothing was activated
+ * under rsyslogd -N1, which must write nothing. No test covers the failed
+ * pthread_create: making exactly this one call fail inside the packaged
+ * rsyslogd (which creates its own threads through the same function)
+ * would need a preloaded interposer keyed on the caller. */
 void omgs_writer_stop(instanceData *d)
 {
-	if (!d->writer_running)
+	if (!d->writer_running) {
+		if (d->activated)
+			write_files(d);
+		d->activated = 0;
 		return;
+	}
 	writer_wake(d, 1);
 	pthread_join(d->writer, NULL);
 	d->writer_running = 0;

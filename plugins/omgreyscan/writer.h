@@ -11,17 +11,19 @@
  * Returns 0, or -1 with nothing left to destroy. */
 int omgs_writer_sync_init(instanceData *d);
 
-/* activateCnf: restores the tally from the state file (a file that cannot
- * be read is moved aside and counting starts from zero), then starts the
- * writer thread. If the thread cannot start, logs that the summary will be
- * written only at shutdown. */
+/* activateCnf, before the actions run: restores the tally from the state
+ * file (a file that cannot be read is moved aside and d->tally is replaced
+ * by an empty tally, so counting starts from zero), then starts the writer
+ * thread. If the thread cannot start, logs that the summary will be written
+ * only at shutdown. */
 void omgs_writer_start(instanceData *d);
 
 /* HUP: has a running writer write the files now. */
 void omgs_writer_hup(instanceData *d);
 
 /* freeInstance, after the workers have stopped: has a running writer do
- * its final write and joins it. */
+ * its final write and joins it; if omgs_writer_start ran but could not
+ * start the thread, writes the files once itself. */
 void omgs_writer_stop(instanceData *d);
 
 /* Destroys what omgs_writer_sync_init created, if it did. The writer must
