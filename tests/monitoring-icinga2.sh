@@ -25,48 +25,9 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=.}"
 : "${ICINGA2:=icinga2}"
-PLUGIN=$top_builddir/plugins/check_greyscan/check_greyscan
+. "$top_srcdir/tests/monitoring-lib.sh"
+mon_init icinga2 "$ICINGA2"
 CONF=$top_srcdir/conf/icinga2
-
-command -v "$ICINGA2" >/dev/null 2>&1 || {
-	echo "ERROR: icinga2 not found ($ICINGA2)" >&2
-	exit 99
-}
-[ -x "$PLUGIN" ] || {
-	echo "ERROR: $PLUGIN is not built" >&2
-	exit 99
-}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/monitoring-icinga2.XXXXXX") || exit 99
-DAEMON_PID=
-# Stops the private icinga2 and every process it forked: it runs in its own
-# session (setsid), so its process group is its PID.
-stop_daemon() {
-	[ -n "$DAEMON_PID" ] || return 0
-	# TERM to icinga2's main process only: it stops its own workers. Then
-	# KILL whatever is left of the group (dash's kill takes no "--": the
-	# negative PID right after the signal).
-	kill -TERM "$DAEMON_PID" 2>/dev/null
-	_i=0
-	while kill -0 "-$DAEMON_PID" 2>/dev/null && [ "$_i" -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -KILL "-$DAEMON_PID" 2>/dev/null
-	wait "$DAEMON_PID" 2>/dev/null
-	DAEMON_PID=
-}
-cleanup() {
-	stop_daemon
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 99' INT TERM
-
-fail() {
-	echo "FAIL: $*" >&2
-	[ -f "$WORK/out" ] && sed 's/^/  | /' "$WORK/out" >&2
-	exit 1
-}
 
 # A private tree: the shipped files are copied so that broken variants can
 # be made beside them.

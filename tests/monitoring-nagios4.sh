@@ -22,46 +22,10 @@
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=.}"
 : "${NAGIOS4:=nagios4}"
-PLUGIN=$top_builddir/plugins/check_greyscan/check_greyscan
+. "$top_srcdir/tests/monitoring-lib.sh"
+mon_init nagios4 "$NAGIOS4"
 SHIPPED=$top_srcdir/conf/nagios/greyscan.cfg
 DATA=$top_srcdir/tests/data/check
-
-command -v "$NAGIOS4" >/dev/null 2>&1 || {
-	echo "ERROR: nagios4 not found ($NAGIOS4)" >&2
-	exit 99
-}
-[ -x "$PLUGIN" ] || {
-	echo "ERROR: $PLUGIN is not built" >&2
-	exit 99
-}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/monitoring-nagios4.XXXXXX") || exit 99
-DAEMON_PID=
-# Stops the private nagios4 and its workers: it runs in its own session
-# (setsid), so its process group is its PID (dash's kill takes no "--").
-stop_daemon() {
-	[ -n "$DAEMON_PID" ] || return 0
-	kill -TERM "$DAEMON_PID" 2>/dev/null
-	_i=0
-	while kill -0 "-$DAEMON_PID" 2>/dev/null && [ "$_i" -lt 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	kill -KILL "-$DAEMON_PID" 2>/dev/null
-	wait "$DAEMON_PID" 2>/dev/null
-	DAEMON_PID=
-}
-cleanup() {
-	stop_daemon
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 99' INT TERM
-
-fail() {
-	echo "FAIL: $*" >&2
-	[ -f "$WORK/out" ] && sed 's/^/  | /' "$WORK/out" >&2
-	exit 1
-}
 
 # A private Nagios tree in DIR around the greyscan.cfg given.
 setup_tree() { # DIR GREYSCAN_CFG USER1
