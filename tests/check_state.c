@@ -21,6 +21,7 @@
 
 #include "error.h"
 #include "state.h"
+#include "tally_fixture.h"
 
 #define T0	 1700000000
 #define WINDOW_S 2800 /* 28 slots of 100 s */
@@ -62,34 +63,12 @@ static const char *path_in(const char *name)
 	return path;
 }
 
-static struct gs_tally *new_tally(uint32_t window_s, size_t max_groups)
-{
-	struct gs_tally_config cfg = {window_s, max_groups};
-	char err[GS_ERRLEN];
-	struct gs_tally *t = gs_tally_new(&cfg, err, sizeof(err));
-
-	ck_assert_msg(t != NULL, "%s", err);
-	return t;
-}
-
 static void add(struct gs_tally *t, time_t time, enum gs_counter c,
 		const char *group, const char *name, const char *addr,
 		const char *host, long delay)
 {
-	struct gs_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.time = time;
-	ev.host = host;
-	ev.counter = c;
-	ev.delay_s = delay;
-	ev.missing_s = -1;
-	ev.client_name = name;
-	ev.client_address = addr;
-	ck_assert_int_eq(
-	    gs_tally_add(t, &ev, group,
-			 group[0] == '[' ? GS_KIND_NETWORK : GS_KIND_NAME),
-	    0);
+	ck_assert_int_eq(add_full(t, time, c, group, name, addr, host, delay),
+			 0);
 }
 
 /* A tally with something of everything: several groups, slots and hosts,

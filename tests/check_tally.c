@@ -17,39 +17,11 @@
 #include "error.h"
 #include "group.h"
 #include "tally.h"
+#include "tally_fixture.h"
 
 #define T0	       1700000000 /* a slot boundary for the 2800 s window below */
 #define SMALL_WINDOW_S 2800	  /* 28 slots of 100 s */
 #define SLOT_S	       100
-
-static struct gs_tally *new_tally(uint32_t window_s, size_t max_groups)
-{
-	struct gs_tally_config cfg = {window_s, max_groups};
-	char err[GS_ERRLEN];
-	struct gs_tally *t = gs_tally_new(&cfg, err, sizeof(err));
-
-	ck_assert_msg(t != NULL, "%s", err);
-	return t;
-}
-
-/* One decision with everything given. */
-static int add_full(struct gs_tally *t, time_t time, enum gs_counter c,
-		    const char *group, const char *name, const char *addr,
-		    const char *host, long delay)
-{
-	struct gs_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.time = time;
-	ev.host = host;
-	ev.counter = c;
-	ev.delay_s = delay;
-	ev.missing_s = -1;
-	ev.client_name = name;
-	ev.client_address = addr;
-	return gs_tally_add(t, &ev, group,
-			    group[0] == '[' ? GS_KIND_NETWORK : GS_KIND_NAME);
-}
 
 static void add(struct gs_tally *t, time_t time, enum gs_counter c,
 		const char *group)
