@@ -31,6 +31,14 @@
 #                           WHAT".
 #
 # Private rsyslogd instances, each named by a short NAME (a word):
+#   $GS_RSYSLOGD_WRAP       Words put before "$RSYSLOGD" when it is run (by
+#                           gs_rsyslog_check and gs_rsyslog_start), e.g.
+#                           "env LD_PRELOAD=..." for a sanitizer build or a
+#                           valgrind command line; default empty.
+#   $GS_GREYSCAN, $GS_CHECK The greyscan CLI and the check_greyscan plugin
+#                           to run (default: the ones built in
+#                           $top_builddir). Tests run them through these
+#                           variables, so that a twin run can wrap them.
 #   $GS_MODULE              The omgreyscan module to load (absolute .so path;
 #                           default: the one built in $top_builddir).
 #   $GS_RULEBASE            The rulebase to use (default: the source
@@ -132,6 +140,9 @@
 : "${GS_TIMEOUT_S:=20}"
 
 : "${GS_MODULE:=$top_builddir/plugins/omgreyscan/.libs/omgreyscan.so}"
+: "${GS_RSYSLOGD_WRAP:=}"
+: "${GS_GREYSCAN:=$top_builddir/src/greyscan}"
+: "${GS_CHECK:=$top_builddir/plugins/check_greyscan/check_greyscan}"
 : "${GS_RULEBASE:=$top_srcdir/rules/postgrey.rb}"
 GS_WORK=
 GS_DAEMONS=
@@ -265,7 +276,8 @@ EOF
 }
 
 gs_rsyslog_check() {
-	"$RSYSLOGD" -N1 -f "$1" >"$GS_WORK/check.out" 2>&1
+	# shellcheck disable=SC2086 # GS_RSYSLOGD_WRAP is a word list
+	$GS_RSYSLOGD_WRAP "$RSYSLOGD" -N1 -f "$1" >"$GS_WORK/check.out" 2>&1
 }
 
 gs_rsyslog_start() {
@@ -274,7 +286,8 @@ gs_rsyslog_start() {
 	shift 2
 	[ -f "$GS_MODULE" ] || gs_error "module not built: $GS_MODULE"
 	rm -f "$GS_WORK/$_n.pid" "$GS_WORK/$_n.port"
-	"$RSYSLOGD" -n -f "$_conf" -i "$GS_WORK/$_n.pid" \
+	# shellcheck disable=SC2086 # GS_RSYSLOGD_WRAP is a word list
+	$GS_RSYSLOGD_WRAP "$RSYSLOGD" -n -f "$_conf" -i "$GS_WORK/$_n.pid" \
 		>>"$GS_WORK/$_n.out" 2>&1 &
 	echo $! >"$GS_WORK/$_n.bgpid"
 	GS_DAEMONS="$GS_DAEMONS $_n"
