@@ -10,9 +10,10 @@
  * plain and 69 MB pretty, and people read it through `greyscan report` or
  * `jq .` anyway).
  *
- * Reading: the file is read with a size bound, parsed in one go (so that a
- * truncated file and trailing garbage are both noticed), then every field
- * is checked for presence, type and range before it is copied out. Unknown
+ * Reading: the file is read with a size bound and parsed member by member,
+ * the domains one at a time (see "reading the domains one at a time"); a
+ * truncated file and trailing garbage are both noticed. Every field is
+ * checked for presence, type and range before it is copied out. Unknown
  * fields are ignored so that version 1 can grow; fields added within
  * version 1 (totals.groups) are optional. */
 #include "gs_config.h"
@@ -766,6 +767,19 @@ static int check_groups_total(const struct rd *r, int has_groups,
 	return bad(r, "totals.groups", msg);
 }
 
+/* Everything but the domains, in the order the checks have always run. */
+static int read_head(const struct rd *r, struct json_object *root,
+		     struct gs_summary *out, int *has_groups)
+{
+	if (check_header(r, root) < 0 ||
+	    get_time(r, root, "", "generated", 0, &out->generated) < 0 ||
+	    read_window(r, root, out) < 0 ||
+	    read_totals(r, root, &out->totals, has_groups) < 0 ||
+	    read_samples(r, root, out) < 0)
+		return -1;
+	return 0;
+}
+
 int gs_summary_from_json(struct json_object *root, const char *what,
 			 struct gs_summary *out, char *err, size_t errlen)
 {
@@ -773,11 +787,8 @@ int gs_summary_from_json(struct json_object *root, const char *what,
 	int has_groups = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (check_header(&r, root) < 0 ||
-	    get_time(&r, root, "", "generated", 0, &out->generated) < 0 ||
-	    read_window(&r, root, out) < 0 ||
-	    read_totals(&r, root, &out->totals, &has_groups) < 0 ||
-	    read_samples(&r, root, out) < 0 || read_groups(&r, root, out) < 0 ||
+	if (read_head(&r, root, out, &has_groups) < 0 ||
+	    read_groups(&r, root, out) < 0 ||
 	    check_groups_total(&r, has_groups, out) < 0) {
 		gs_summary_free(out);
 		return -1;
@@ -869,62 +880,291 @@ out:
 	return rc;
 }
 
-static int only_space(const char *p, size_t n)
-{
-	size_t i;
+/* ---- reading the domains one at a time --------------------------------
+ *
+ * A tree of the whole file costs libfastjson about 17 times the file's size
+ * (1.7 GB for a 100 MB summary of 230000 domains). So the top-level object
+ * is read member by member: libfastjson's tokener parses each key and each
+ * value and tells where it stopped; this code only steps over whitespace
+ * and the punctuation of the top-level object and of the "domains" array.
+ * The other members are collected into a small tree for read_head; each
+ * domain is parsed, checked and released on its own.
+ *
+ * Errors come in the order a whole-tree parse gave them: bad JSON anywhere
+ * first, then the header, then the domains. So an error in a domain is held
+ * while the rest of the file is still parsed. */
 
-	for (i = 0; i < n; i++)
-		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
-			return 0;
+/* Nesting allowed in the whole file, as for one libfastjson parse; a member
+ * value sits one level down, a domain two. */
+#define FILE_MAX_DEPTH FJSON_TOKENER_DEFAULT_DEPTH
+
+struct scan {
+	const struct rd *r;
+	const char *p;	      /* the file's text */
+	size_t len, i;	      /* its length and the offset reached */
+	char held[GS_ERRLEN]; /* the first error in the domains, or "" */
+};
+
+static int truncated(const struct scan *s)
+{
+	return gs_seterr(s->r->err, s->r->errlen,
+			 "%s: truncated: the JSON ends unfinished after %zu "
+			 "bytes",
+			 s->r->what, s->len);
+}
+
+static int invalid(const struct scan *s, size_t at, enum fjson_tokener_error e)
+{
+	return gs_seterr(s->r->err, s->r->errlen,
+			 "%s: invalid JSON at byte %zu: %s", s->r->what, at,
+			 json_tokener_error_desc(e));
+}
+
+static void skip_space(struct scan *s)
+{
+	while (s->i < s->len && (s->p[s->i] == ' ' || s->p[s->i] == '\t' ||
+				 s->p[s->i] == '\n' || s->p[s->i] == '\r'))
+		s->i++;
+}
+
+/* Steps over c if it comes next after whitespace. */
+static int take(struct scan *s, char c)
+{
+	skip_space(s);
+	if (s->i == s->len || s->p[s->i] != c)
+		return 0;
+	s->i++;
 	return 1;
 }
 
-/* Parses exactly one JSON value filling the whole buffer. */
-static struct json_object *parse_all(const char *path, const char *data,
-				     size_t len, char *err, size_t errlen)
+/* Steps over c, which must come next; e names what else came. */
+static int expect(struct scan *s, char c, enum fjson_tokener_error e)
 {
-	struct json_tokener *tok;
-	struct json_object *root;
-	enum json_tokener_error e;
-	size_t used;
+	if (take(s, c))
+		return 0;
+	return s->i == s->len ? truncated(s) : invalid(s, s->i, e);
+}
 
-	if (only_space(data, len)) {
-		gs_seterr(err, errlen, "%s: truncated: the file is empty",
-			  path);
-		return NULL;
-	}
-	tok = json_tokener_new();
-	if (tok == NULL) {
-		gs_seterr(err, errlen, "%s: %s", path, strerror(ENOMEM));
-		return NULL;
-	}
-	root = json_tokener_parse_ex(tok, data, (int)len);
+/* After an item of a list: 1 if a ',' says that another follows, else 0
+ * at close. */
+static int more_items(struct scan *s, char close, enum fjson_tokener_error e)
+{
+	return take(s, ',') ? 1 : expect(s, close, e);
+}
+
+/* Parses one value (allowed depth levels of nesting) at the offset reached
+ * and steps over it. The tokener gets the rest of the file: a number needs
+ * the delimiter after it to be complete, and parsing stops there. */
+static int parse_value(struct scan *s, int depth, struct json_object **val)
+{
+	struct json_tokener *tok = fjson_tokener_new_ex(depth);
+	enum fjson_tokener_error e;
+
+	if (tok == NULL)
+		return bad(s->r, "", strerror(ENOMEM));
+	skip_space(s);
+	*val = json_tokener_parse_ex(tok, s->p + s->i, (int)(s->len - s->i));
 	e = fjson_tokener_get_error(tok);
-	used = tok->char_offset > 0 ? (size_t)tok->char_offset : 0;
-	if (root == NULL && e == json_tokener_continue)
-		gs_seterr(err, errlen,
-			  "%s: truncated: the JSON ends unfinished after %zu "
-			  "bytes",
-			  path, len);
-	else if (root == NULL)
-		gs_seterr(err, errlen, "%s: invalid JSON at byte %zu: %s", path,
-			  used, json_tokener_error_desc(e));
-	else if (used > len || !only_space(data + used, len - used)) {
-		gs_seterr(err, errlen,
-			  "%s: trailing garbage after the JSON value at byte "
-			  "%zu",
-			  path, used);
-		json_object_put(root);
-		root = NULL;
-	}
+	if (e == fjson_tokener_success)
+		s->i += (size_t)tok->char_offset;
+	else if (e == json_tokener_continue)
+		truncated(s);
+	else
+		invalid(s, s->i + (size_t)tok->char_offset, e);
 	json_tokener_free(tok);
-	return root;
+	return e == fjson_tokener_success ? 0 : -1;
+}
+
+/* Grows out->groups for one more group. The new room is not zeroed: its
+ * pages stay untouched, and so out of memory, until groups fill them. */
+static int more_groups(const struct rd *r, struct gs_summary *out, size_t *cap)
+{
+	struct gs_group_stats *g;
+	size_t n = *cap > 0 ? *cap * 2 : 64;
+
+	if (out->n_groups < *cap)
+		return 0;
+	g = realloc(out->groups, n * sizeof(*g));
+	if (g == NULL)
+		return bad(r, "domains", strerror(ENOMEM));
+	out->groups = g;
+	*cap = n;
+	return 0;
+}
+
+/* Checks one domain into out; the error goes to r. */
+static int add_group(const struct rd *r, struct json_object *o,
+		     struct gs_summary *out, size_t *cap)
+{
+	char path[JSON_PATH_LEN];
+	struct gs_group_stats *g;
+
+	if (more_groups(r, out, cap) < 0)
+		return -1;
+	join_idx(path, sizeof(path), "domains", out->n_groups);
+	g = memset(&out->groups[out->n_groups], 0, sizeof(*g));
+	/* Counted before filling so that gs_summary_free releases a
+	 * half-read group too. */
+	out->n_groups++;
+	return read_group(r, o, path, g);
+}
+
+/* The value of "domains", element by element. After a bad domain the rest
+ * is only parsed. */
+static int read_domains(struct scan *s, struct gs_summary *out)
+{
+	const struct rd held = {s->r->what, s->held, sizeof(s->held)};
+	struct json_object *o;
+	size_t cap = 0;
+	int more;
+
+	if (!take(s, '[')) {
+		if (parse_value(s, FILE_MAX_DEPTH - 1, &o) < 0)
+			return -1;
+		json_object_put(o);
+		bad(&held, "domains", "expected an array");
+		return 0;
+	}
+	if (take(s, ']'))
+		return 0;
+	do {
+		if (parse_value(s, FILE_MAX_DEPTH - 2, &o) < 0)
+			return -1;
+		if (*s->held == '\0')
+			(void)add_group(&held, o, out, &cap);
+		json_object_put(o);
+		more = more_items(s, ']', fjson_tokener_error_parse_array);
+	} while (more > 0);
+	return more;
+}
+
+/* One member of the top-level object: "domains" is read as it goes, the
+ * others are added to root. "domains" is marked in root by a null member,
+ * so that one test refuses any member given twice. */
+static int read_member(struct scan *s, struct json_object *root,
+		       struct gs_summary *out)
+{
+	struct json_object *key = NULL, *val;
+	const char *name;
+	size_t at;
+	int rc = -1;
+
+	skip_space(s);
+	at = s->i;
+	if (parse_value(s, FILE_MAX_DEPTH - 1, &key) < 0)
+		goto out;
+	if (!json_object_is_type(key, json_type_string)) {
+		invalid(s, at, fjson_tokener_error_parse_object_key_name);
+		goto out;
+	}
+	name = json_object_get_string(key);
+	if (json_object_object_get_ex(root, name, NULL)) {
+		gs_seterr(s->r->err, s->r->errlen,
+			  "%s: %.64s: duplicate member at byte %zu", s->r->what,
+			  name, at);
+		goto out;
+	}
+	if (expect(s, ':', fjson_tokener_error_parse_object_key_sep) < 0)
+		goto out;
+	if (strcmp(name, "domains") == 0) {
+		if (read_domains(s, out) < 0)
+			goto out;
+		val = NULL;
+	} else if (parse_value(s, FILE_MAX_DEPTH - 1, &val) < 0)
+		goto out;
+	json_object_object_add(root, name, val);
+	rc = 0;
+out:
+	json_object_put(key);
+	return rc;
+}
+
+/* A file that does not start with '{': given its first byte alone, the
+ * tokener tells another type of value (refused unparsed, whatever its
+ * size) from bytes that are not JSON. */
+static int not_an_object(const struct scan *s)
+{
+	struct json_tokener *tok = json_tokener_new();
+	enum fjson_tokener_error e;
+
+	if (tok == NULL)
+		return bad(s->r, "", strerror(ENOMEM));
+	(void)json_tokener_parse_ex(tok, s->p + s->i, 1);
+	e = fjson_tokener_get_error(tok);
+	json_tokener_free(tok);
+	if (e == json_tokener_continue)
+		return bad(s->r, "", "expected a JSON object at the top level");
+	return invalid(s, s->i, e);
+}
+
+/* The whole text: one object, then nothing but whitespace. */
+static int read_text(struct scan *s, struct json_object *root,
+		     struct gs_summary *out)
+{
+	int more = 0;
+
+	skip_space(s);
+	if (s->i == s->len)
+		return gs_seterr(s->r->err, s->r->errlen,
+				 "%s: truncated: the file is empty",
+				 s->r->what);
+	if (!take(s, '{'))
+		return not_an_object(s);
+	if (!take(s, '}'))
+		do {
+			if (read_member(s, root, out) < 0)
+				return -1;
+			more = more_items(
+			    s, '}', fjson_tokener_error_parse_object_value_sep);
+		} while (more > 0);
+	if (more < 0)
+		return -1;
+	skip_space(s);
+	if (s->i < s->len)
+		return gs_seterr(s->r->err, s->r->errlen,
+				 "%s: trailing garbage after the JSON value at "
+				 "byte %zu",
+				 s->r->what, s->i);
+	return 0;
+}
+
+/* Reads the text of path into out; out is left empty on failure. */
+static int read_summary(const char *path, const char *data, size_t len,
+			struct gs_summary *out, char *err, size_t errlen)
+{
+	const struct rd r = {path, err, errlen};
+	struct scan s = {&r, data, len, 0, ""};
+	struct json_object *root = json_object_new_object();
+	int has_groups = 0, rc = -1;
+
+	if (root == NULL)
+		return bad(&r, "", strerror(ENOMEM));
+	if (read_text(&s, root, out) < 0 ||
+	    read_head(&r, root, out, &has_groups) < 0)
+		goto out;
+	if (*s.held != '\0') {
+		gs_seterr(err, errlen, "%s", s.held);
+		goto out;
+	}
+	if (!json_object_object_get_ex(root, "domains", NULL)) {
+		bad(&r, "domains", "missing");
+		goto out;
+	}
+	if (check_groups_total(&r, has_groups, out) < 0)
+		goto out;
+	out->version = GS_SUMMARY_VERSION;
+	gs_summary_sort(out);
+	rc = 0;
+out:
+	if (rc < 0)
+		gs_summary_free(out);
+	json_object_put(root);
+	return rc;
 }
 
 int gs_summary_read(const char *path, struct gs_summary *out, char *err,
 		    size_t errlen)
 {
-	struct json_object *root;
 	char *data = NULL;
 	size_t len = 0;
 	int rc;
@@ -932,11 +1172,7 @@ int gs_summary_read(const char *path, struct gs_summary *out, char *err,
 	memset(out, 0, sizeof(*out));
 	if (read_file(path, &data, &len, err, errlen) < 0)
 		return -1;
-	root = parse_all(path, data, len, err, errlen);
+	rc = read_summary(path, data, len, out, err, errlen);
 	free(data);
-	if (root == NULL)
-		return -1;
-	rc = gs_summary_from_json(root, path, out, err, errlen);
-	json_object_put(root);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -957,6 +958,383 @@ START_TEST(test_summary_read_reads_file_at_size_limit)
 }
 END_TEST
 
+/* ---- the streaming reader ----------------------------------------------
+ * gs_summary_read parses the top-level object member by member and the
+ * domains one at a time; these pin what that must still get right. */
+
+/* text with its first from replaced by to, malloc'd. */
+static char *edit(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	size_t len = strlen(text) - strlen(from) + strlen(to);
+	char *out = malloc(len + 1);
+
+	ck_assert_msg(at != NULL, "'%s' not found", from);
+	ck_assert_ptr_nonnull(out);
+	snprintf(out, len + 1, "%.*s%s%s", (int)(at - text), text, to,
+		 at + strlen(from));
+	return out;
+}
+
+/* The fixture's text, edited; where names the offset of the edit. */
+static char *edited(const char *from, const char *to, size_t *where)
+{
+	const char *text = slurp(FIXTURES "/expected-v1.json", NULL);
+
+	if (where != NULL)
+		*where = (size_t)(strstr(text, from) - text);
+	return edit(text, from, to);
+}
+
+/* Writes text (freed) to t.json in tmpdir, named in path. */
+static void put_text(char *path, size_t len, char *text)
+{
+	path_in(path, len, "t.json");
+	write_bytes(path, text, strlen(text));
+	free(text);
+}
+
+/* The read gives exactly "PATH: " then the formatted message. */
+static void assert_read_error(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void assert_read_error(const char *path, const char *fmt, ...)
+{
+	char err[GS_ERRLEN] = "", msg[GS_ERRLEN], want[GS_ERRLEN + 300];
+	struct gs_summary out;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(want, sizeof(want), "%s: %s", path, msg);
+	ck_assert_int_eq(gs_summary_read(path, &out, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, want);
+	ck_assert_ptr_null(out.groups);
+	ck_assert_uint_eq(out.n_groups, 0);
+}
+
+/* The read succeeds and gives make_summary(). */
+static void assert_reads_back(const char *path)
+{
+	struct gs_summary s, back;
+	char err[GS_ERRLEN] = "";
+
+	ck_assert_msg(gs_summary_read(path, &back, err, sizeof(err)) == 0, "%s",
+		      err);
+	make_summary(&s);
+	assert_summary_eq(&s, &back);
+	gs_summary_free(&back);
+	gs_summary_free(&s);
+}
+
+/* Writes root with ws around every member, ':' and ',' of the top-level
+ * object and every element and ',' of the domains array; the values in
+ * between are pretty-printed. */
+static void write_spaced(const char *path, struct json_object *root,
+			 const char *ws)
+{
+	struct json_object_iterator it = json_object_iter_begin(root);
+	struct json_object_iterator end = json_object_iter_end(root);
+	const char *sep = "";
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "%s{", ws);
+	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+		const char *key = json_object_iter_peek_name(&it);
+		struct json_object *val = json_object_iter_peek_value(&it);
+		struct json_object *k = json_object_new_string(key);
+
+		fprintf(f, "%s%s%s%s:%s", sep, ws,
+			json_object_to_json_string(k), ws, ws);
+		json_object_put(k);
+		sep = ",";
+		if (strcmp(key, "domains") != 0) {
+			fprintf(f, "%s%s",
+				json_object_to_json_string_ext(
+				    val, JSON_C_TO_STRING_PRETTY),
+				ws);
+			continue;
+		}
+		fprintf(f, "[%s", ws);
+		for (int i = 0; i < json_object_array_length(val); i++)
+			fprintf(f, "%s%s%s", i > 0 ? "," : "",
+				json_object_to_json_string_ext(
+				    json_object_array_get_idx(val, i),
+				    JSON_C_TO_STRING_PRETTY),
+				ws);
+		fprintf(f, "]%s", ws);
+	}
+	fprintf(f, "}%s", ws);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_summary_read_finds_domains_key_written_with_escapes)
+{
+	char path[256];
+
+	put_text(path, sizeof(path),
+		 edited("\"domains\":", "\"\\u0064omains\" :", NULL));
+	assert_reads_back(path);
+}
+END_TEST
+
+START_TEST(test_summary_read_refuses_duplicate_member)
+{
+	char path[256];
+	size_t at, len;
+
+	slurp(FIXTURES "/expected-v1.json", &len);
+	put_text(path, sizeof(path),
+		 edited("]}\n", "],\"domains\":[]}\n", NULL));
+	assert_read_error(path, "domains: duplicate member at byte %zu",
+			  len - 3 + 2);
+	put_text(path, sizeof(path),
+		 edited("]}\n", "],\"\\u0064omains\":7}\n", NULL));
+	assert_read_error(path, "domains: duplicate member at byte %zu",
+			  len - 3 + 2);
+	put_text(path, sizeof(path),
+		 edited("\"window\"", "\"version\":1,\"window\"", &at));
+	assert_read_error(path, "version: duplicate member at byte %zu", at);
+}
+END_TEST
+
+/* A number ends only at the character after it: "}" as the file's last
+ * byte, or whitespace. */
+START_TEST(test_summary_read_accepts_number_as_last_member)
+{
+	const char *tails[] = {"],\"version\":1}", "],\"version\":1 }\n",
+			       "],\"version\":1\r\n}"};
+	char path[256], *text;
+
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		text = edited("\"version\":1,", "", NULL);
+		put_text(path, sizeof(path), edit(text, "]}\n", tails[i]));
+		free(text);
+		assert_reads_back(path);
+	}
+}
+END_TEST
+
+static char *nest(const char *before, size_t levels, const char *after)
+{
+	size_t n = strlen(before) + 2 * levels + strlen(after);
+	char *s = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	strcpy(s, before);
+	memset(s + strlen(before), '[', levels);
+	memset(s + strlen(before) + levels, ']', levels);
+	strcpy(s + strlen(before) + 2 * levels, after);
+	return s;
+}
+
+/* One parse of the whole file allowed 32 levels of nesting, the top-level
+ * object being the first: members and domains are held to the same. */
+START_TEST(test_summary_read_limits_nesting_as_one_parse)
+{
+	const char *first = "[{\"domain\":\"outlook.com\"";
+	char path[256], *member;
+	size_t at;
+
+	member = nest("{\"x\":", 31, ",\"format\"");
+	put_text(path, sizeof(path), edited("{\"format\"", member, NULL));
+	free(member);
+	assert_reads_back(path);
+	member = nest("{\"x\":", 32, ",\"format\"");
+	put_text(path, sizeof(path), edited("{\"format\"", member, NULL));
+	free(member);
+	assert_read_error(path, "invalid JSON at byte %d: nesting too deep",
+			  5 + 31);
+
+	member = nest("[{\"x\":", 29, ",\"domain\":\"outlook.com\"");
+	put_text(path, sizeof(path), edited(first, member, NULL));
+	free(member);
+	assert_reads_back(path);
+	member = nest("[{\"x\":", 30, ",\"domain\":\"outlook.com\"");
+	put_text(path, sizeof(path), edited(first, member, &at));
+	free(member);
+	assert_read_error(path, "invalid JSON at byte %zu: nesting too deep",
+			  at + 6 + 29);
+}
+END_TEST
+
+START_TEST(test_summary_read_accepts_whitespace_everywhere)
+{
+	const char *spaces[] = {"", " ", " \t\r\n", "\n\n\n\n\n\n"};
+	struct json_object *root = valid_tree();
+	char path[256];
+
+	path_in(path, sizeof(path), "spaced.json");
+	for (size_t i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
+		write_spaced(path, root, spaces[i]);
+		assert_reads_back(path);
+	}
+	json_object_put(root);
+}
+END_TEST
+
+START_TEST(test_summary_read_accepts_empty_domains_array)
+{
+	const char *spaces[] = {"", " \t\r\n"};
+	struct json_object *root = valid_tree();
+	struct gs_summary out;
+	char path[256], err[GS_ERRLEN] = "";
+
+	json_object_object_add(root, "domains", json_object_new_array());
+	path_in(path, sizeof(path), "empty-domains.json");
+	for (size_t i = 0; i < sizeof(spaces) / sizeof(spaces[0]); i++) {
+		write_spaced(path, root, spaces[i]);
+		ck_assert_msg(gs_summary_read(path, &out, err, sizeof(err)) ==
+				  0,
+			      "%s", err);
+		ck_assert_uint_eq(out.n_groups, 0);
+		ck_assert_ptr_null(out.groups);
+		ck_assert_uint_eq(out.totals.groups, 9);
+		gs_summary_free(&out);
+	}
+	json_object_put(root);
+}
+END_TEST
+
+/* Cut inside the third domain, also after a bad first one: the truncation
+ * is what is reported, as the whole-tree parse did. */
+START_TEST(test_summary_read_truncated_inside_a_domain)
+{
+	char path[256], *text;
+	size_t cut;
+
+	text = edited("\"amazonses.com\",\"kind\":\"name\"", "", &cut);
+	text[cut] = '\0';
+	put_text(path, sizeof(path), text);
+	assert_read_error(
+	    path, "truncated: the JSON ends unfinished after %zu bytes", cut);
+	text = edited("\"early_retry\":30", "\"early_retry\":-1", NULL);
+	text[cut] = '\0';
+	put_text(path, sizeof(path), text);
+	assert_read_error(
+	    path, "truncated: the JSON ends unfinished after %zu bytes", cut);
+}
+END_TEST
+
+/* Between the first two domains, ",{" replaced by to; the error is at
+ * byte at of to. */
+START_TEST(test_summary_read_refuses_garbage_between_domains)
+{
+	static const struct {
+		const char *to;
+		size_t at;
+		const char *err;
+	} cases[] = {
+	    {"x,{", 0, "array value separator ',' expected"},
+	    {" x ,{", 1, "array value separator ',' expected"},
+	    {"{", 0, "array value separator ',' expected"},
+	    {",x{", 1, "unexpected character"},
+	    {",,{", 1, "unexpected character"},
+	    {", ]{", 2, "unexpected character"},
+	};
+	const char *from = ",{\"domain\":\"[192";
+	char path[256], to[64];
+	size_t at;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(to, sizeof(to), "%s%s", cases[i].to, from + 2);
+		put_text(path, sizeof(path), edited(from, to, &at));
+		assert_read_error(path, "invalid JSON at byte %zu: %s",
+				  at + cases[i].at, cases[i].err);
+	}
+	put_text(path, sizeof(path), edited("}]}\n", "},]}\n", &at));
+	assert_read_error(path, "invalid JSON at byte %zu: %s", at + 2,
+			  "unexpected character");
+}
+END_TEST
+
+START_TEST(test_summary_read_refuses_domains_not_an_array)
+{
+	const char *values[] = {"{}",	"7",	"\"x\"",
+				"null", "true", "{\"a\":[]}"};
+	char path[256], to[64], *text;
+
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		snprintf(to, sizeof(to), "],\"domains\":%s}\n", values[i]);
+		text = edited("\"domains\":[", "\"other\":[", NULL);
+		put_text(path, sizeof(path), edit(text, "]}\n", to));
+		free(text);
+		assert_read_error(path, "domains: expected an array");
+	}
+}
+END_TEST
+
+/* A bad domain is reported after bad JSON anywhere and after the header,
+ * as by one parse and check of the whole tree. */
+START_TEST(test_summary_read_reports_errors_in_whole_tree_order)
+{
+	char path[256], *text;
+	size_t len;
+
+	text = edited("\"early_retry\":30", "\"early_retry\":-1", NULL);
+	put_text(path, sizeof(path),
+		 edit(text, "\"version\":1", "\"version\":2"));
+	assert_read_error(path, "unsupported version 2 (expected 1)");
+	len = strlen(text);
+	put_text(path, sizeof(path), edit(text, "]}\n", "]}x"));
+	assert_read_error(
+	    path, "trailing garbage after the JSON value at byte %zu", len - 1);
+	put_text(path, sizeof(path), edit(text, "\"new\":40", "\"new\":-2"));
+	assert_read_error(path, "domains[0].early_retry: " NNI);
+	free(text);
+	text = edited("\"format\":\"greyscan-summary\",", "", NULL);
+	put_text(path, sizeof(path), edit(text, "\"new\":40", "\"new\":-2"));
+	free(text);
+	assert_read_error(path, "format: missing");
+}
+END_TEST
+
+/* The punctuation of the top-level object and the domains array, and what
+ * is around it. */
+START_TEST(test_summary_read_refuses_bad_top_level_text)
+{
+	static const struct {
+		const char *text, *err;
+	} cases[] = {
+	    {"[1,2]", "expected a JSON object at the top level"},
+	    {" 12", "expected a JSON object at the top level"},
+	    {"\"x\"", "expected a JSON object at the top level"},
+	    {"<html>", "invalid JSON at byte 0: unexpected character"},
+	    {"{1:2}",
+	     "invalid JSON at byte 1: quoted object property name expected"},
+	    {"{\"a\" 1}", "invalid JSON at byte 5: object property name "
+			  "separator ':' expected"},
+	    {"{\"a\":1 \"b\":2}",
+	     "invalid JSON at byte 7: object value separator ',' expected"},
+	    {"{\"a\":1,}", "invalid JSON at byte 7: unexpected character"},
+	    {"{\"a\":1,\"domains\":[{} {}]}",
+	     "invalid JSON at byte 21: array value separator ',' expected"},
+	    {"{", "truncated: the JSON ends unfinished after 1 bytes"},
+	    {"{\"a\"", "truncated: the JSON ends unfinished after 4 bytes"},
+	    {"{\"a\": ", "truncated: the JSON ends unfinished after 6 bytes"},
+	    {"{\"a\":1", "truncated: the JSON ends unfinished after 6 bytes"},
+	    {"{\"a\":1 ,", "truncated: the JSON ends unfinished after 8 bytes"},
+	    {"{\"domains\":[",
+	     "truncated: the JSON ends unfinished after 12 bytes"},
+	    {"{\"domains\":[{},",
+	     "truncated: the JSON ends unfinished after 15 bytes"},
+	    {"{\"domains\":[] ",
+	     "truncated: the JSON ends unfinished after 14 bytes"},
+	    {"{} x", "trailing garbage after the JSON value at byte 3"},
+	    {"{\"a\":1}}", "trailing garbage after the JSON value at byte 7"},
+	    {"{}", "format: missing"},
+	    {" {\"a\":{}} ", "format: missing"},
+	};
+	char path[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put_text(path, sizeof(path), xstrdup(cases[i].text));
+		assert_read_error(path, "%s", cases[i].err);
+	}
+}
+END_TEST
+
 /* ---- stats.c ------------------------------------------------------------ */
 
 START_TEST(test_summary_sort_orders_by_new_early_retry_then_name)
@@ -1046,6 +1424,19 @@ static Suite *summary_suite(void)
 	tcase_add_test(tr, test_summary_read_names_path_and_field);
 	tcase_add_test(tr, test_summary_read_refuses_file_over_size_limit);
 	tcase_add_test(tr, test_summary_read_reads_file_at_size_limit);
+	tcase_add_test(
+	    tr, test_summary_read_finds_domains_key_written_with_escapes);
+	tcase_add_test(tr, test_summary_read_refuses_duplicate_member);
+	tcase_add_test(tr, test_summary_read_accepts_number_as_last_member);
+	tcase_add_test(tr, test_summary_read_limits_nesting_as_one_parse);
+	tcase_add_test(tr, test_summary_read_accepts_whitespace_everywhere);
+	tcase_add_test(tr, test_summary_read_accepts_empty_domains_array);
+	tcase_add_test(tr, test_summary_read_truncated_inside_a_domain);
+	tcase_add_test(tr, test_summary_read_refuses_garbage_between_domains);
+	tcase_add_test(tr, test_summary_read_refuses_domains_not_an_array);
+	tcase_add_test(tr,
+		       test_summary_read_reports_errors_in_whole_tree_order);
+	tcase_add_test(tr, test_summary_read_refuses_bad_top_level_text);
 	suite_add_tcase(s, tr);
 
 	tcase_add_loop_test(tf, test_summary_read_refuses_malformed_field, 0,
