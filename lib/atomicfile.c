@@ -9,6 +9,7 @@
 #include "atomicfile.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,10 @@
 #define TEMP_SUFFIX_LEN	   6	 /* random characters after ".<basename>." */
 #define TEMP_MAX_TRIES	   100	 /* O_EXCL collisions before giving up */
 #define WRITE_BUFFER_BYTES 65536 /* stdio buffer of the temporary file */
+
+/* The characters of a temporary file's random suffix. */
+static const char suffix_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "abcdefghijklmnopqrstuvwxyz0123456789";
 
 void gs_file_opts_default(struct gs_file_opts *o)
 {
@@ -64,8 +69,6 @@ static int split_path(const char *path, char **dir, const char **base)
  * fallback is good enough when getrandom() cannot deliver. */
 static void random_suffix(char *p, unsigned attempt)
 {
-	static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				    "abcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char rnd[TEMP_SUFFIX_LEN];
 	struct timespec ts;
 	uint64_t x;
@@ -80,7 +83,7 @@ static void random_suffix(char *p, unsigned attempt)
 			rnd[i] = (unsigned char)x;
 	}
 	for (i = 0; i < TEMP_SUFFIX_LEN; i++)
-		p[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+		p[i] = suffix_chars[rnd[i] % (sizeof(suffix_chars) - 1)];
 }
 
 /* Creates ".<base>.XXXXXX" in dir; returns the fd and the malloc'ed name in
@@ -271,4 +274,100 @@ int gs_atomic_write(const char *path, const void *data, size_t len,
 		return gs_seterr(err, errlen, "%s: no data to write",
 				 path != NULL ? path : "(null)");
 	return gs_atomic_write_with(path, opts, fill_bytes, &b, err, errlen);
+}
+
+/* Whether name is ".<base>." followed by a suffix create_temp could have
+ * made. */
+static int is_temp_name(const char *name, const char *base)
+{
+	size_t blen = strlen(base);
+	size_t i;
+
+	if (name[0] != '.' || strncmp(name + 1, base, blen) != 0 ||
+	    name[1 + blen] != '.')
+		return 0;
+	name += blen + 2;
+	for (i = 0; i < TEMP_SUFFIX_LEN; i++)
+		if (name[i] == '\0' || strchr(suffix_chars, name[i]) == NULL)
+			return 0;
+	return name[TEMP_SUFFIX_LEN] == '\0';
+}
+
+/* Whether st is what an interrupted write leaves: a regular file with one
+ * link, owned by us or by the owner the write gives it. */
+static int is_own_temp(const struct stat *st, const struct gs_file_opts *opts)
+{
+	return S_ISREG(st->st_mode) && st->st_nlink == 1 &&
+	       (st->st_uid == geteuid() ||
+		(opts->uid != (uid_t)-1 && st->st_uid == opts->uid));
+}
+
+/* Checking and removing go through the directory's descriptor, by name:
+ * lstat-like (AT_SYMLINK_NOFOLLOW) and unlinkat, which removes the entry
+ * and never follows a link. If the entry is swapped between the two calls,
+ * what goes is an entry that whoever swapped it could remove as well. */
+int gs_atomic_remove_stale(const char *path, const struct gs_file_opts *opts,
+			   char *err, size_t errlen)
+{
+	struct gs_file_opts defaults;
+	const char *base;
+	char *dir = NULL;
+	struct dirent *de;
+	struct stat st;
+	DIR *dp = NULL;
+	int dfd, removed = 0, rc = -1;
+
+	if (path == NULL || *path == '\0')
+		return gs_seterr(err, errlen,
+				 "stale temporary files: empty path");
+	if (opts == NULL) {
+		gs_file_opts_default(&defaults);
+		opts = &defaults;
+	}
+	if (split_path(path, &dir, &base) < 0) {
+		gs_seterr(err, errlen, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		if (errno == ENOENT) /* nothing left behind there */
+			rc = 0;
+		else
+			gs_seterr(err, errlen, "%s: open directory: %s", dir,
+				  strerror(errno));
+		goto out;
+	}
+	dp = fdopendir(dfd);
+	if (dp == NULL) {
+		gs_seterr(err, errlen, "%s: open directory: %s", dir,
+			  strerror(errno));
+		close(dfd);
+		goto out;
+	}
+	for (errno = 0; (de = readdir(dp)) != NULL; errno = 0) {
+		if (!is_temp_name(de->d_name, base))
+			continue;
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !is_own_temp(&st, opts))
+			continue; /* gone meanwhile, or not ours */
+		if (unlinkat(dfd, de->d_name, 0) < 0) {
+			if (errno == ENOENT)
+				continue;
+			gs_seterr(err, errlen, "%s/%s: remove: %s", dir,
+				  de->d_name, strerror(errno));
+			goto out;
+		}
+		removed++;
+	}
+	if (errno != 0) {
+		gs_seterr(err, errlen, "%s: read directory: %s", dir,
+			  strerror(errno));
+		goto out;
+	}
+	rc = removed;
+out:
+	if (dp != NULL)
+		(void)closedir(dp);
+	free(dir);
+	return rc;
 }

@@ -43,4 +43,17 @@ int gs_atomic_write_with(const char *path, const struct gs_file_opts *opts,
 			 gs_atomic_fill_fn fill, void *ctx, char *err,
 			 size_t errlen);
 
+/* Removes the temporary files that writes of path interrupted by a crash
+ * (kill -9, power loss) left in path's directory: entries named exactly
+ * ".<basename>.XXXXXX" with six of the characters the writer uses, that are
+ * regular files with one link, owned by the effective user or by opts->uid
+ * (the owner a write gives them). Symbolic links are never followed and
+ * anything else (links, directories, FIFOs, other owners, other names) is
+ * left alone. Only for a path that no other process writes at the same
+ * time. Returns the number of files removed (0 also when the directory is
+ * missing), or -1 with err naming the directory or file and the errno text
+ * (files removed before the error stay removed). opts NULL: defaults. */
+int gs_atomic_remove_stale(const char *path, const struct gs_file_opts *opts,
+			   char *err, size_t errlen);
+
 #endif

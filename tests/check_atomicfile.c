@@ -1,6 +1,6 @@
 /* Unit tests of lib/atomicfile.c: content and mode, replacement, a planted
- * symlink, failures leaving no temporary file, and owner/group (the tests
- * run as root). */
+ * symlink, failures leaving no temporary file, owner/group (the tests run
+ * as root), and the removal of temporary files a crash left. */
 #include "gs_config.h"
 
 #include <check.h>
@@ -481,6 +481,157 @@ START_TEST(test_atomic_write_with_refuses_null_callback_and_empty_path)
 }
 END_TEST
 
+static int exists(const char *name)
+{
+	char p[256];
+	struct stat st;
+
+	path_in(p, sizeof(p), name);
+	return lstat(p, &st) == 0;
+}
+
+START_TEST(test_remove_stale_removes_own_temp_files_of_the_target_only)
+{
+	char target[256], p[256];
+
+	path_in(target, sizeof(target), "sum.json");
+	write_plain(target, "current");
+	path_in(p, sizeof(p), ".sum.json.Ab3xY9");
+	write_plain(p, "partial");
+	path_in(p, sizeof(p), ".sum.json.zzzzzz");
+	write_plain(p, "partial");
+	/* Another file's temporary file is not this target's. */
+	path_in(p, sizeof(p), ".sum.json.state.Ab3xY9");
+	write_plain(p, "other");
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, NULL, 0), 2);
+	ck_assert(!exists(".sum.json.Ab3xY9"));
+	ck_assert(!exists(".sum.json.zzzzzz"));
+	ck_assert(exists(".sum.json.state.Ab3xY9"));
+	ck_assert_str_eq(slurp(target), "current");
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_remove_stale_keeps_names_one_off_the_pattern)
+{
+	static const char *const keep[] = {
+	    ".sum.json.Ab3xY",	 /* suffix one short */
+	    ".sum.json.Ab3xY9z", /* one long */
+	    ".sum.json.Ab3-Y9",	 /* a character the writer never uses */
+	    "sum.json.Ab3xY9",	 /* no leading dot */
+	    ".sum.jsonXAb3xY9",	 /* no dot after the base name */
+	    ".xsum.json.Ab3xY9", /* another base name */
+	    "sum.json",		 /* the target itself */
+	};
+	char target[256], p[256];
+	size_t i;
+
+	path_in(target, sizeof(target), "sum.json");
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		path_in(p, sizeof(p), keep[i]);
+		write_plain(p, "x");
+	}
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, NULL, 0), 0);
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		ck_assert_msg(exists(keep[i]), "%s was removed", keep[i]);
+}
+END_TEST
+
+START_TEST(test_remove_stale_never_follows_or_removes_other_kinds)
+{
+	char target[256], victim[256], p[256], q[256];
+	struct stat before, after;
+
+	path_in(target, sizeof(target), "sum.json");
+	path_in(victim, sizeof(victim), "victim");
+	write_plain(victim, "precious");
+	ck_assert_int_eq(stat(victim, &before), 0);
+	path_in(p, sizeof(p), ".sum.json.SYMLNK");
+	ck_assert_int_eq(symlink(victim, p), 0);
+	path_in(p, sizeof(p), ".sum.json.DIRECT");
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	path_in(p, sizeof(p), ".sum.json.FIFO00");
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	/* A second link to a file: never one of the writer's. */
+	path_in(q, sizeof(q), "victim2");
+	write_plain(q, "linked");
+	path_in(p, sizeof(p), ".sum.json.HLINK0");
+	ck_assert_int_eq(link(q, p), 0);
+	/* Another user's file. */
+	path_in(q, sizeof(q), ".sum.json.OTHER0");
+	write_plain(q, "theirs");
+	ck_assert_int_eq(chown(q, 65534, 65534), 0);
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, NULL, 0), 0);
+	ck_assert(exists(".sum.json.SYMLNK"));
+	ck_assert(exists(".sum.json.DIRECT"));
+	ck_assert(exists(".sum.json.FIFO00"));
+	ck_assert(exists(".sum.json.HLINK0"));
+	ck_assert(exists(".sum.json.OTHER0"));
+	ck_assert_int_eq(stat(victim, &after), 0);
+	ck_assert_str_eq(slurp(victim), "precious");
+	ck_assert_int_eq(after.st_ino, before.st_ino);
+	ck_assert_int_eq(after.st_mtime, before.st_mtime);
+}
+END_TEST
+
+START_TEST(test_remove_stale_removes_temp_files_given_the_configured_owner)
+{
+	struct gs_file_opts o;
+	char target[256], p[256];
+
+	path_in(target, sizeof(target), "sum.json");
+	path_in(p, sizeof(p), ".sum.json.OWNED0");
+	write_plain(p, "partial");
+	ck_assert_int_eq(chown(p, 65534, 65534), 0);
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, NULL, 0), 0);
+	ck_assert(exists(".sum.json.OWNED0"));
+	gs_file_opts_default(&o);
+	o.uid = 65534;
+	ck_assert_int_eq(gs_atomic_remove_stale(target, &o, NULL, 0), 1);
+	ck_assert(!exists(".sum.json.OWNED0"));
+}
+END_TEST
+
+START_TEST(test_remove_stale_missing_directory_is_nothing_to_do)
+{
+	char target[256];
+
+	path_in(target, sizeof(target), "nodir/sum.json");
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_remove_stale_reports_unreadable_directory_and_empty_path)
+{
+	char target[256], p[256], err[GS_ERRLEN] = "";
+
+	path_in(p, sizeof(p), "file");
+	write_plain(p, "x");
+	path_in(target, sizeof(target), "file/sum.json");
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, err, sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, p));
+	ck_assert_ptr_nonnull(strstr(err, strerror(ENOTDIR)));
+	ck_assert_int_eq(gs_atomic_remove_stale("", NULL, err, sizeof(err)),
+			 -1);
+	ck_assert_int_eq(gs_atomic_remove_stale(NULL, NULL, err, sizeof(err)),
+			 -1);
+}
+END_TEST
+
+START_TEST(test_remove_stale_never_removes_what_a_completed_write_left)
+{
+	char target[256];
+	int temps;
+
+	path_in(target, sizeof(target), "sum.json");
+	ck_assert_int_eq(gs_atomic_write(target, "new", 3, NULL, NULL, 0), 0);
+	ck_assert_int_eq(gs_atomic_remove_stale(target, NULL, NULL, 0), 0);
+	ck_assert_str_eq(slurp(target), "new");
+	ck_assert_int_eq(count_entries(tmpdir, &temps), 1);
+}
+END_TEST
+
 static Suite *atomicfile_suite(void)
 {
 	Suite *s = suite_create("atomicfile");
@@ -511,6 +662,20 @@ static Suite *atomicfile_suite(void)
 	    tc, test_atomic_write_with_write_error_in_callback_keeps_old_file);
 	tcase_add_test(
 	    tc, test_atomic_write_with_refuses_null_callback_and_empty_path);
+	tcase_add_test(
+	    tc, test_remove_stale_removes_own_temp_files_of_the_target_only);
+	tcase_add_test(tc, test_remove_stale_keeps_names_one_off_the_pattern);
+	tcase_add_test(tc,
+		       test_remove_stale_never_follows_or_removes_other_kinds);
+	tcase_add_test(
+	    tc,
+	    test_remove_stale_removes_temp_files_given_the_configured_owner);
+	tcase_add_test(tc,
+		       test_remove_stale_missing_directory_is_nothing_to_do);
+	tcase_add_test(
+	    tc, test_remove_stale_reports_unreadable_directory_and_empty_path);
+	tcase_add_test(
+	    tc, test_remove_stale_never_removes_what_a_completed_write_left);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,8 +1,8 @@
 /* omgreyscan's writer thread: one per action. It writes the summary and the
  * state file right after start, every interval, on HUP and once more when
  * stopped, logs the first failure of a streak and the recovery, and keeps
- * the impstats gauges. Before it starts, the counts are restored from the
- * state file.
+ * the impstats gauges. Before it starts, the temporary files an interrupted
+ * write left are removed and the counts are restored from the state file.
  *
  * Concurrency & locking
  * ---------------------
@@ -75,6 +75,12 @@ void omgs_writer_sync_fini(instanceData *d)
 	d->wr_sync_ok = 0;
 }
 
+static void state_file_opts(struct gs_file_opts *o)
+{
+	gs_file_opts_default(o); /* owner and group unchanged */
+	o->mode = STATE_FILE_MODE;
+}
+
 /* Logs the first failure of a streak and the recovery; counts each. */
 static void note_write(instanceData *d, int *failing, const char *what,
 		       const char *path, int ok, const char *err)
@@ -128,8 +134,7 @@ static void write_files(instanceData *d)
 	gs_summary_free(&s);
 	note_write(d, &d->summary_failing, "summary", d->summary_path, ok, err);
 
-	gs_file_opts_default(&state_opts); /* owner and group unchanged */
-	state_opts.mode = STATE_FILE_MODE;
+	state_file_opts(&state_opts);
 	ok = gs_state_save(d->tally, d->state_path, &state_opts, err,
 			   sizeof(err)) == 0;
 	note_write(d, &d->state_failing, "state", d->state_path, ok, err);
@@ -252,11 +257,38 @@ static void restore_state(instanceData *d)
 	gs_summary_free(&s);
 }
 
+/* A kill -9 or a crash during a write leaves the temporary file behind
+ * (the target itself is intact). Only this action writes these names, and
+ * its writer has not started yet, so whatever matches is such a leftover:
+ * remove it, or it would stay forever. */
+static void remove_stale(const char *path, const struct gs_file_opts *o)
+{
+	char err[GS_ERRLEN];
+	int n;
+
+	n = gs_atomic_remove_stale(path, o, err, sizeof(err));
+	if (n < 0)
+		LogError(0, RS_RET_IO_ERROR,
+			 "omgreyscan: cannot remove the temporary files an "
+			 "interrupted write of '%s' left: %s",
+			 path, err);
+	else if (n > 0)
+		LogMsg(
+		    0, NO_ERRCODE, LOG_INFO,
+		    "omgreyscan: removed %d temporary file(s) an interrupted "
+		    "write of '%s' left",
+		    n, path);
+}
+
 void omgs_writer_start(instanceData *d)
 {
+	struct gs_file_opts state_opts;
 	int r;
 
 	d->activated = 1;
+	state_file_opts(&state_opts);
+	remove_stale(d->summary_path, &d->fopts);
+	remove_stale(d->state_path, &state_opts);
 	restore_state(d);
 	r = start_thread_nosig(&d->writer, writer_main, d);
 	if (r != 0) {

@@ -11,11 +11,12 @@
  * Returns 0, or -1 with nothing left to destroy. */
 int omgs_writer_sync_init(instanceData *d);
 
-/* activateCnf, before the actions run: restores the tally from the state
- * file (a file that cannot be read is moved aside and d->tally is replaced
- * by an empty tally, so counting starts from zero), then starts the writer
- * thread. If the thread cannot start, logs that the summary will be written
- * only at shutdown. */
+/* activateCnf, before the actions run: removes the temporary files that
+ * an interrupted write of the summary or state file left (logged), then
+ * restores the tally from the state file (a file that cannot be read is
+ * moved aside and d->tally is replaced by an empty tally, so counting
+ * starts from zero), then starts the writer thread. If the thread cannot
+ * start, logs that the summary will be written only at shutdown. */
 void omgs_writer_start(instanceData *d);
 
 /* HUP: has a running writer write the files now. */
