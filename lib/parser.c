@@ -445,6 +445,12 @@ enum gs_parse_result gs_parse_message(const struct gs_rulebase *rb,
 	}
 	if (len == 0 || len > GS_MSG_MAX_BYTES)
 		return GS_PARSE_UNPARSED;
+	/* postgrey never logs a NUL byte, and liblognorm would see only the
+	 * text before it: "..., sender=x\0, recipient=..." would pass as a
+	 * decision without a recipient. (rsyslog escapes NUL on reception;
+	 * a log file read by greyscan scan may hold one.) */
+	if (memchr(msg, '\0', len) != NULL)
+		return GS_PARSE_UNPARSED;
 	return parse_with_rulebase(rb, msg, len, out);
 }
 

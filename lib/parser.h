@@ -41,7 +41,8 @@ const char *gs_rulebase_default_path(void);
 
 /* Parses the message text of a postgrey line: what follows "postgrey[PID]:",
  * with or without leading white space, exactly as rsyslog's %msg% hands it.
- * len excludes any trailing newline. On GS_PARSE_ACTION and GS_PARSE_OTHER
+ * len excludes any trailing newline; a message with a NUL byte in it is
+ * unparsed (postgrey never writes one). On GS_PARSE_ACTION and GS_PARSE_OTHER
  * the caller must call gs_parsed_release(out); on GS_PARSE_UNPARSED out holds
  * nothing that needs releasing (release is still safe). ev.time and ev.host
  * are left 0 and "" for the caller to fill. */

@@ -1,0 +1,108 @@
+# tests/hostile/mutate-summary.pl: broken variants of a valid summary file,
+# for tests/hostile-summary.sh.
+#
+#   perl mutate-summary.pl BASE DIR
+#
+# BASE must list at least one domain with one example and one host. Writes
+# DIR/NNNN.json, one defect each, and DIR/index with "NNNN<TAB>what<TAB>
+# member" lines (member: the text the reader's message must name). The
+# defects: each documented member missing (except totals.groups, optional);
+# each given the wrong type (string, array, object, boolean, null where
+# null is not allowed, a float); each count or small count given numbers
+# out of range: 2^63-1 (refused, see greyscan-summary(5)), 2^63, 2^64,
+# 10^30, -1, -2^63-1, 1.0, 1e3, 1E400, 0.5, and 2^32 for small counts;
+# a bad time and a NUL in a string.
+use strict;
+use warnings;
+use JSON::PP;
+
+my ($base, $dir) = @ARGV;
+open(my $b, "<", $base) or die "$base: $!\n";
+my $orig = do { local $/; decode_json(<$b>) };
+close($b);
+my @counts = qw(new early_retry delayed passed whitelisted
+    recipient_whitelisted awl);
+my @fields = (
+	["format", "string"], ["version", "int"], ["generated", "time"],
+	["window", "object"], ["window.start", "ntime"], ["window.end", "ntime"],
+	["window.seconds", "small"], ["totals", "object"],
+	(map { ["totals.$_", "count"] } qw(lines actions unparsed ignored
+	    evicted too_old groups), @counts),
+	["unparsed_samples", "array"], ["domains", "array"],
+	["domains[0]", "object"],
+	["domains[0].domain", "string"], ["domains[0].kind", "string"],
+	(map { ["domains[0].$_", "count"] } @counts, "delay_count"),
+	(map { ["domains[0].$_", "small"] } qw(delay_median delay_max
+	    client_addresses networks)),
+	["domains[0].examples", "array"], ["domains[0].examples[0]", "string"],
+	["domains[0].first_seen", "time"], ["domains[0].last_seen", "time"],
+	["domains[0].hosts", "object"], ["domains[0].hosts.mx1", "count"],
+);
+my %bad_type = (
+	string => ['1', '[]', '{}', 'true', 'null'],
+	int => ['"1"', '[]', 'true', 'null', '1.0'],
+	time => ['0', '"2026-02-30T00:00:00Z"', '"2026-11-27 19:00:00Z"',
+	    '"yesterday"', 'null', '[]'],
+	ntime => ['0', '"2026-13-01T00:00:00Z"', 'false', '{}'],
+	object => ['[]', '"x"', '1', 'null'],
+	array => ['{}', '"x"', '1', 'null'],
+	count => ['"1"', '[]', '{}', 'true', 'null',
+	    '9223372036854775807', '9223372036854775808',
+	    '18446744073709551616', '1000000000000000000000000000000', '-1',
+	    '-9223372036854775809', '1.0', '1e3', '1E400', '0.5', '-0.0'],
+);
+$bad_type{small} = [@{$bad_type{count}}, '4294967296'];
+
+# Walks to the parent of a path; returns (parent, key or index).
+sub locate {
+	my ($root, $path) = @_;
+	my @parts = $path =~ /([^.\[\]]+|\[\d+\])/g;
+	my $last = pop @parts;
+	my $p = $root;
+	for (@parts) {
+		$p = /^\[(\d+)\]$/ ? $p->[$1] : $p->{$_};
+	}
+	return ($p, $last);
+}
+my $hole = "\@\@HOLE\@\@";
+my $n = 0;
+open(my $idx, ">", "$dir/index") or die "$dir/index: $!\n";
+sub emit {
+	my ($what, $member, $root, $raw) = @_;
+	my $text = JSON::PP->new->canonical->encode($root);
+	$text =~ s/"\Q$hole\E"/$raw/ if defined $raw;
+	my $f = sprintf("%s/%04d.json", $dir, ++$n);
+	open(my $o, ">", $f) or die "$f: $!\n";
+	print $o $text, "\n";
+	close($o) or die "$f: $!\n";
+	printf $idx "%04d\t%s\t%s\n", $n, $what, $member;
+}
+for my $f (@fields) {
+	my ($path, $type) = @$f;
+	# The member as messages name it: domains[0].hosts.mx1 stays so.
+	(my $member = $path) =~ s/^\[/domains[/;
+	unless ($path eq "totals.groups" || $path =~ /hosts\.mx1$/) {
+		my $root = decode_json(encode_json($orig));
+		my ($p, $k) = locate($root, $path);
+		if ($k =~ /^\[(\d+)\]$/) {
+			# An element cannot be missing; an empty array instead.
+			next;
+		}
+		delete $p->{$k};
+		emit("$path missing", $member, $root);
+	}
+	for my $raw (@{$bad_type{$type}}) {
+		my $root = decode_json(encode_json($orig));
+		my ($p, $k) = locate($root, $path);
+		if ($k =~ /^\[(\d+)\]$/) { $p->[$1] = $hole } else { $p->{$k} = $hole }
+		# A count of 2^63-1 in totals.groups or a host is refused too.
+		emit("$path = $raw", $path =~ /^domains\[0\]$/ ? "domains[0]" :
+		    $member, $root, $raw);
+	}
+}
+# A NUL in a string.
+my $root = decode_json(encode_json($orig));
+$root->{domains}[0]{domain} = "a\x{0}b.example";
+emit("NUL in domains[0].domain", "domains[0].domain", $root);
+close($idx) or die "$dir/index: $!\n";
+print "$n\n";
