@@ -1,25 +1,99 @@
 #!/bin/sh
 # Sets up a fresh Debian 12 machine, builds greyscan and runs every test:
 # the Check unit tests and the integration tests with the real rsyslogd,
-# postgrey, icinga2 and nagios4, then `make distcheck`. Nothing is skipped:
-# a missing dependency is a failure.
+# postgrey, icinga2 and nagios4, then the same suite once more in a second
+# tree built with ASan and UBSan (build-asan/, configure
+# --enable-sanitizers: the module runs inside rsyslogd with the runtimes
+# preloaded, and any sanitizer report fails its test), the integration
+# tests under valgrind memcheck (make check-valgrind), a ThreadSanitizer
+# build (build-tsan/) running the threaded tests, then `make distcheck`. Nothing is skipped: a missing dependency is a failure.
+# The last line is "N passed, M failed" over all the suites.
+#
+# environment: GREYSCAN_SANITIZERS=no, GREYSCAN_VALGRIND=no, GREYSCAN_TSAN=no
+# and GREYSCAN_DISTCHECK=no skip those suites (all default yes).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/scripts/build.sh"
-cd "$top/build"
-status=0
-make -j2 check >check.out 2>&1 || status=$?
-grep -E '^(PASS|FAIL|XPASS|ERROR|SKIP|XFAIL):' check.out || true
-pass=$(grep -c '^PASS:' check.out || true)
-fail=$(grep -c -E '^(FAIL|XPASS|ERROR|SKIP):' check.out || true)
-if [ "$status" -ne 0 ] || [ "$fail" -ne 0 ]; then
-	cat test-suite.log 2>/dev/null || tail -n 100 check.out
+configure_flags="--prefix=/usr --sysconfdir=/etc --localstatedir=/var
+	--libdir=/usr/lib/x86_64-linux-gnu"
+
+pass=0
+fail=0
+failed_suites=
+
+# run_suite NAME DIR COMMAND...: runs COMMAND (a `make check` of some kind)
+# in DIR, prints its test results prefixed by NAME and adds them to the
+# counts. A suite that fails without a failed test (a build error) counts
+# as one failure. On failure, prints DIR/test-suite.log (or the output).
+run_suite() {
+	name=$1 dir=$2
+	shift 2
+	out=$dir/$name.out
+	st=0
+	start=$(date +%s)
+	(cd "$dir" && "$@") >"$out" 2>&1 || st=$?
+	grep -E '^(PASS|FAIL|XPASS|ERROR|SKIP|XFAIL):' "$out" |
+		sed "s/^/[$name] /" || true
+	p=$(grep -c '^PASS:' "$out" || true)
+	f=$(grep -c -E '^(FAIL|XPASS|ERROR|SKIP):' "$out" || true)
+	[ "$st" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	echo "suite $name: $p passed, $f failed in $(($(date +%s) - start)) s" >&2
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$f" -ne 0 ]; then
+		failed_suites="$failed_suites $name"
+		echo "==== suite $name failed: $dir/test-suite.log" >&2
+		cat "$dir/test-suite.log" 2>/dev/null || tail -n 100 "$out"
+	fi
+}
+
+# 1. The normal build.
+run_suite check "$top/build" make -j2 check
+
+# 2. The same suite built with ASan + UBSan (tests/sanitizers/README.md).
+if [ "${GREYSCAN_SANITIZERS:-yes}" = yes ]; then
+	mkdir -p "$top/build-asan"
+	if [ ! -f "$top/build-asan/Makefile" ]; then
+		# shellcheck disable=SC2086 # a word list
+		(cd "$top/build-asan" &&
+			../configure -q $configure_flags --enable-sanitizers)
+	fi
+	run_suite asan "$top/build-asan" make -j2 check
+fi
+
+# 3. The integration tests again under valgrind memcheck, in the normal
+#    build (tests/valgrind/Makefile.inc says which tests and why).
+if [ "${GREYSCAN_VALGRIND:-yes}" = yes ]; then
+	run_suite valgrind "$top/build" make -j2 check-valgrind
+fi
+
+# 4. ThreadSanitizer: the tally under concurrent workers and a writer
+#    (tests/tsan_tally), and the module's writer thread inside rsyslogd
+#    under concurrent load (libtsan preloaded).
+if [ "${GREYSCAN_TSAN:-yes}" = yes ]; then
+	mkdir -p "$top/build-tsan"
+	if [ ! -f "$top/build-tsan/Makefile" ]; then
+		# shellcheck disable=SC2086 # a word list
+		(cd "$top/build-tsan" &&
+			../configure -q $configure_flags \
+				--enable-sanitizers=thread)
+	fi
+	run_suite tsan "$top/build-tsan" make -j2 check TESTS="tests/tsan_tally
+		tests/rsyslog-workers.sh tests/rsyslog-two-actions.sh
+		tests/rsyslog-hup.sh tests/rsyslog-annotate.sh
+		tests/rsyslog-restore.sh tests/fault-hup-storm.sh"
+fi
+
+if [ "$fail" -ne 0 ]; then
+	echo "failed suites:$failed_suites" >&2
 	echo "$pass passed, $fail failed"
 	exit 1
 fi
 if [ "${GREYSCAN_DISTCHECK:-yes}" = yes ]; then
+	cd "$top/build"
 	make -j2 distcheck >distcheck.out 2>&1 || {
 		tail -n 200 distcheck.out
+		echo "failed suites: distcheck" >&2
 		echo "$pass passed, 1 failed (make distcheck)"
 		exit 1
 	}

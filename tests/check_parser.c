@@ -16,6 +16,7 @@
 
 #include "addr.h"
 #include "error.h"
+#include "sanitizers/heap.h"
 
 #define RULEBASE      GS_TEST_SRCDIR "/rules/postgrey.rb"
 #define MAX_MSG_BYTES (64 * 1024)
@@ -395,6 +396,30 @@ START_TEST(test_parser_uses_len_not_nul)
 	ck_assert_int_eq(parse_len(msg, strlen(msg) - 14), GS_PARSE_ACTION);
 	ck_assert_str_eq(p.ev.client_address, "192.0.2.1");
 	ck_assert_ptr_null(p.ev.sender);
+}
+END_TEST
+
+/* A NUL byte inside the message: never postgrey's. liblognorm reads C
+ * strings, so without the check the text before the NUL would pass as a
+ * decision without its recipient (or with a cut sender). */
+START_TEST(test_parser_nul_byte_is_unparsed)
+{
+	static const char msg[] =
+	    "action=greylist, reason=new, "
+	    "client_name=a.example.com, "
+	    "client_address=192.0.2.1, sender=x\0y@z.example, "
+	    "recipient=r@example.net";
+	static const char at_end[] = "action=greylist, reason=new, "
+				     "client_name=a.example.com, "
+				     "client_address=192.0.2.1\0";
+
+	ck_assert_int_eq(parse_len(msg, sizeof(msg) - 1), GS_PARSE_UNPARSED);
+	ck_assert_ptr_null(p.json);
+	ck_assert_int_eq(parse_len(at_end, sizeof(at_end) - 1),
+			 GS_PARSE_UNPARSED);
+	/* The same text without the NUL is a decision. */
+	ck_assert_int_eq(parse_len(at_end, sizeof(at_end) - 2),
+			 GS_PARSE_ACTION);
 }
 END_TEST
 
@@ -896,11 +921,11 @@ START_TEST(test_parser_unparsed_lines_do_not_leak)
 	for (i = 0; i < 100; i++) /* warm up the allocator */
 		(void)parse(msgs[i % 4]);
 	gs_parsed_release(&p);
-	before = mallinfo2().uordblks;
+	before = gs_test_heap_bytes();
 	for (i = 0; i < 4000; i++)
 		(void)parse(msgs[i % 4]);
 	gs_parsed_release(&p);
-	after = mallinfo2().uordblks;
+	after = gs_test_heap_bytes();
 	ck_assert_msg(after < before + 16384, "grew by %zu bytes",
 		      after - before);
 }
@@ -1002,6 +1027,7 @@ static Suite *parser_suite(void)
 	tcase_add_test(act, test_parser_unknown_client_name);
 	tcase_add_test(act, test_parser_trims_leading_white_space);
 	tcase_add_test(act, test_parser_uses_len_not_nul);
+	tcase_add_test(act, test_parser_nul_byte_is_unparsed);
 	tcase_add_test(act, test_parser_message_length_limit);
 	tcase_add_test(act, test_parser_reads_only_len_bytes);
 	tcase_add_test(act, test_parser_recipient_takes_the_rest_of_the_line);

@@ -18,6 +18,7 @@
 #include "group.h"
 #include "tally.h"
 #include "tally_fixture.h"
+#include "sanitizers/heap.h"
 
 #define T0	       1700000000 /* a slot boundary for the 2800 s window below */
 #define SMALL_WINDOW_S 2800	  /* 28 slots of 100 s */
@@ -398,9 +399,9 @@ START_TEST(test_tally_memory_bounded_under_many_names)
 		if (i % 997 == 0)
 			ck_assert_uint_le(gs_tally_groups(t), 1000);
 		if (i == 20000)
-			at_20k = mallinfo2().uordblks;
+			at_20k = gs_test_heap_bytes();
 	}
-	at_200k = mallinfo2().uordblks;
+	at_200k = gs_test_heap_bytes();
 	ck_assert_uint_le(gs_tally_groups(t), 1000);
 	/* Ten times the names, the same memory: within 25%, as the number of
 	 * groups varies by a sixteenth between eviction batches. */

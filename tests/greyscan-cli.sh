@@ -33,7 +33,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
 gs_init
 
-GREYSCAN=$top_builddir/src/greyscan
+GREYSCAN=$GS_GREYSCAN
 [ -x "$GREYSCAN" ] || gs_error "greyscan not built: $GREYSCAN"
 command -v gzip >/dev/null || gs_error "gzip needed"
 command -v script >/dev/null || gs_error "script (util-linux) needed"

@@ -50,11 +50,13 @@ if \$programname == 'postgrey' then
 	action(type="omgreyscan" summaryFile="$GS_WORK/s.json"
 		ruleBase="$dest$pkgdatadir/postgrey.rb")
 EOF2
-"$RSYSLOGD" -N1 -M "$dest$moduledir:/usr/lib/x86_64-linux-gnu/rsyslog" \
+# shellcheck disable=SC2086 # GS_RSYSLOGD_WRAP is a word list (tests/lib.sh)
+$GS_RSYSLOGD_WRAP "$RSYSLOGD" -N1 -M "$dest$moduledir:/usr/lib/x86_64-linux-gnu/rsyslog" \
 	-f "$conf" >"$GS_WORK/n1.out" 2>&1 ||
 	gs_fail "installed module not accepted: $(cat "$GS_WORK/n1.out")"
 sed 's/summaryFile=/summaryFyle=/' "$conf" >"$GS_WORK/bad.conf"
-if "$RSYSLOGD" -N1 -M "$dest$moduledir:/usr/lib/x86_64-linux-gnu/rsyslog" \
+# shellcheck disable=SC2086
+if $GS_RSYSLOGD_WRAP "$RSYSLOGD" -N1 -M "$dest$moduledir:/usr/lib/x86_64-linux-gnu/rsyslog" \
 	-f "$GS_WORK/bad.conf" >"$GS_WORK/bad.out" 2>&1; then
 	gs_fail "a misspelt parameter passed: the module was not really loaded"
 fi

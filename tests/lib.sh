@@ -160,10 +160,15 @@ gs_error() {
 }
 
 gs_dump_logs() {
-	for _f in "$GS_WORK"/*.out "$GS_WORK"/*.internal; do
+	# GS_SANITIZER_LOGDIR: reports of a sanitizer build (tests/sanitizers)
+	for _f in "$GS_WORK"/*.out "$GS_WORK"/*.internal \
+		${GS_SANITIZER_LOGDIR:+"$GS_SANITIZER_LOGDIR"/*}; do
 		[ -s "$_f" ] || continue
 		echo "---- $_f" >&2
-		tail -n 30 "$_f" >&2
+		case $_f in
+		"$GS_WORK"/*) tail -n 30 "$_f" >&2 ;;
+		*) head -n 40 "$_f" >&2 ;; # a report starts with what matters
+		esac
 	done
 }
 
@@ -256,7 +261,7 @@ gs_conf_head() {
 	_n=$1
 	mkdir -p "$GS_WORK/$_n.d"
 	cat <<EOF
-global(workDirectory="$GS_WORK/$_n.d" processInternalMessages="on")
+global(workDirectory="$GS_WORK/$_n.d" processInternalMessages="on"${GS_RSYSLOG_GLOBAL:+ $GS_RSYSLOG_GLOBAL})
 # rsyslogd's own messages (also the module's errors) go to a file.
 if \$programname startswith 'rsyslogd' then {
 	action(type="omfile" file="$GS_WORK/$_n.internal")

@@ -7,9 +7,12 @@
 #                          setsid (its own session, so its process group is
 #                          its PID); stop_daemon stops it and its workers.
 #   fail MSG...            "FAIL: MSG" and $WORK/out on stderr, exit 1.
-#   $PLUGIN                the built check_greyscan.
+#   $PLUGIN                the plugin to run: $GS_CHECK, default the built
+#                          check_greyscan (as in tests/lib.sh).
 
-PLUGIN=$top_builddir/plugins/check_greyscan/check_greyscan
+# The plugin as tests/lib.sh names it (a twin run may wrap it).
+: "${GS_CHECK:=$top_builddir/plugins/check_greyscan/check_greyscan}"
+PLUGIN=$GS_CHECK
 DAEMON_PID=
 WORK=
 

@@ -47,7 +47,7 @@ summary_matches() {
 	gs_wait_for "$GS_TIMEOUT_S" "the summary to count $1 decisions" \
 		gs_json_is "$summary" '$j->{totals}{actions}' "$1"
 	cp "$summary" "$GS_WORK/$2.summary.json"
-	"$top_builddir/src/greyscan" report --json --limit 0 \
+	"$GS_GREYSCAN" report --json --limit 0 \
 		"$GS_WORK/$2.summary.json" >"$GS_WORK/$2.report.json" ||
 		gs_fail "greyscan report --json failed on the module's summary"
 	pg_compare "$GS_WORK/$2.summary.json" "$2" "$GS_WORK/$2.report.json" ||

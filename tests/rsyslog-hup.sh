@@ -79,9 +79,15 @@ gs_json_is "$sum" '$j->{totals}{lines}' 0 ||
 expect_with_markers "$GS_WORK/want1" "$GS_WORK/expect1" 1 0
 hup_and_expect "$GS_WORK/want1" "batch 1"
 
-# 2. A new rule is picked up; the counts stay.
+# 2. A new rule is picked up; the counts stay. rsyslogd handles a HUP
+# later, on its main thread: doHUP reloads the rulebase, then has the
+# summary written. Batch 2 goes out once that write replaced the file (a new
+# inode), or a slow daemon (valgrind) would parse it with the old rules.
 echo 'rule=startup:greyscan-test-marker %rest:rest%' >>"$rb"
+inode_changed() { [ "$(stat -c %i "$sum" 2>/dev/null)" != "$1" ]; }
+ino=$(stat -c %i "$sum") || gs_error "cannot stat $sum"
 gs_rsyslog_hup rs
+gs_wait_for "$GS_TIMEOUT_S" "the summary written by the HUP" inode_changed "$ino"
 send_batch 2 50
 gs_expect_add "$GS_WORK/expect12" "$GS_WORK/expect1" "$GS_WORK/expect2"
 expect_with_markers "$GS_WORK/want2" "$GS_WORK/expect12" 1 1

@@ -79,7 +79,8 @@ run_one() {
 		-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
 		-print_final_stats=1 $(options "$t") \
 		-artifact_prefix="$work/artifacts/$t/" \
-		"$work/corpus/$t" "$here/corpus/$t" >"$work/$t.log" 2>&1
+		"$work/corpus/$t" "$here/corpus/$t" "$here/regressions/$t" \
+		>"$work/$t.log" 2>&1
 }
 
 # One line per target from libFuzzer's log: runs, seconds, coverage.

@@ -44,7 +44,7 @@ pg_init() {
 	id postgrey >/dev/null 2>&1 || gs_error "user postgrey missing (install postgrey)"
 	PG_DIR="$top_srcdir/tests/postgrey"
 	PG_LOGSOCK="$GS_WORK/log.sock"
-	PG_GREYSCAN="$top_builddir/src/greyscan"
+	PG_GREYSCAN="$GS_GREYSCAN"
 	[ -x "$PG_GREYSCAN" ] || gs_error "greyscan not built: $PG_GREYSCAN"
 	# postgrey runs as its own user below the work dir.
 	chmod 0711 "$GS_WORK"

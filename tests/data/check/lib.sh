@@ -1,6 +1,6 @@
 # Shell helpers for the check_greyscan integration tests (sourced).
 #
-#   PLUGIN          the built plugin
+#   PLUGIN          the plugin to run: $GS_CHECK, default the built one
 #   DATA            this directory (fixtures)
 #   WORK            a private temporary directory, removed on exit
 #   fixture NAME [AGE_S]
@@ -20,7 +20,9 @@
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=.}"
-PLUGIN=$top_builddir/plugins/check_greyscan/check_greyscan
+# The plugin as tests/lib.sh names it (a twin run may wrap it).
+: "${GS_CHECK:=$top_builddir/plugins/check_greyscan/check_greyscan}"
+PLUGIN=$GS_CHECK
 DATA=$top_srcdir/tests/data/check
 
 if [ ! -x "$PLUGIN" ]; then
