@@ -24,7 +24,8 @@ failed_suites=
 # run_suite NAME DIR COMMAND...: runs COMMAND (a `make check` of some kind)
 # in DIR, prints its test results prefixed by NAME and adds them to the
 # counts. A suite that fails without a failed test (a build error) counts
-# as one failure. On failure, prints DIR/test-suite.log (or the output).
+# as one failure. On failure, prints DIR/test-suite.log (DIR/$suite_log if
+# set) or else the output.
 run_suite() {
 	name=$1 dir=$2
 	shift 2
@@ -42,8 +43,9 @@ run_suite() {
 	fail=$((fail + f))
 	if [ "$f" -ne 0 ]; then
 		failed_suites="$failed_suites $name"
-		echo "==== suite $name failed: $dir/test-suite.log" >&2
-		cat "$dir/test-suite.log" 2>/dev/null || tail -n 100 "$out"
+		log=$dir/${suite_log:-test-suite.log}
+		echo "==== suite $name failed: $log" >&2
+		cat "$log" 2>/dev/null || tail -n 100 "$out"
 	fi
 }
 
@@ -64,7 +66,9 @@ fi
 # 3. The integration tests again under valgrind memcheck, in the normal
 #    build (tests/valgrind/Makefile.inc says which tests and why).
 if [ "${GREYSCAN_VALGRIND:-yes}" = yes ]; then
+	suite_log=tests/valgrind/test-suite.log
 	run_suite valgrind "$top/build" make -j2 check-valgrind
+	suite_log=
 fi
 
 # 4. ThreadSanitizer: the tally under concurrent workers and a writer

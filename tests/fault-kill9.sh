@@ -94,7 +94,7 @@ none_exists() {
 }
 
 restored_cleanly() {
-	! grep -qs "cannot restore" "$log" && [ ! -e "$state.corrupt" ]
+	! grep -qs "cannot restore" "$log" "$GS_WORK/rs.out" && [ ! -e "$state.corrupt" ]
 }
 
 gs_fault_distinct "$GS_WORK/lines0" "$G" 0
@@ -155,7 +155,7 @@ gs_rsyslog_start rs "$conf"
 	none_exists $stale
 restored_cleanly || gs_fail "last start: the state was not restored"
 [ "$removed" -eq 0 ] || grep -qs "removed .* temporary file(s) an interrupted" \
-	"$log" || gs_fail "the removal of stale temporary files was not logged"
+	"$log" "$GS_WORK/rs.out" || gs_fail "the removal of stale temporary files was not logged"
 gs_rsyslog_stop rs
 gs_fault_summary_ok "$sum" "$sent" || gs_fail "the final summary is wrong"
 left=$(ls -A "$dir" | sort | tr '\n' ' ')

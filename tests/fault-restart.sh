@@ -164,7 +164,7 @@ start() { # generation, "last" or ""
 	_first=$(gs_fault_lines "$sum")
 	[ "$_first" = "$prev" ] ||
 		gs_fail "start $1: first summary shows $_first lines, state had $prev"
-	grep -qs "cannot restore" "$log" && gs_fail "start $1: restore failed"
+	grep -qs "cannot restore" "$log" "$GS_WORK/rs.out" && gs_fail "start $1: restore failed"
 	echo "$(gs_port rs) $2" >"$GS_WORK/go.$1.new" &&
 		mv "$GS_WORK/go.$1.new" "$GS_WORK/go.$1"
 }

@@ -129,7 +129,8 @@ gs_rsyslog_start rs "$conf" "$sum"
 gs_json_is "$sum" '$j->{totals}{lines}' 0 ||
 	gs_fail "counts were restored through a symlink"
 gs_wait_for "$GS_TIMEOUT_S" "the error about the symlinked state" \
-	grep -qs "cannot restore the counts.*symbolic link" "$log"
+	grep -qs "cannot restore the counts.*symbolic link" "$log" \
+	"$GS_WORK/rs.out"
 [ -L "$state.corrupt" ] && [ "$(readlink "$state.corrupt")" = "$GS_WORK/victim4" ] ||
 	gs_fail "the symlink was not moved to $state.corrupt as it is"
 gs_send_tcp "$(gs_port rs)" "$GS_WORK/lines3"
