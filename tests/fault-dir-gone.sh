@@ -32,16 +32,7 @@ state=$sum.state
 log=$GS_WORK/rs.internal
 stats=$GS_WORK/stats.json
 conf=$GS_WORK/rs.conf
-{
-	gs_conf_head rs
-	cat <<EOF2
-module(load="impstats" interval="1" format="json" log.file="$stats"
-	log.syslog="off")
-if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1")
-EOF2
-} >"$conf"
+gs_fault_conf "$conf" "$stats" "$sum"
 errors() { # what, reason
 	grep -c "cannot write the $1 file.*$2" "$log" 2>/dev/null
 }

@@ -34,16 +34,7 @@ state=$sum.state
 log=$GS_WORK/rs.internal
 stats=$GS_WORK/stats.json
 conf=$GS_WORK/rs.conf
-{
-	gs_conf_head rs
-	cat <<EOF2
-module(load="impstats" interval="1" format="json" log.file="$stats"
-	log.syslog="off")
-if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1" summaryDomains="0")
-EOF2
-} >"$conf"
+gs_fault_conf "$conf" "$stats" "$sum" 'summaryDomains="0"'
 errors() { # what ("summary" or "state")
 	grep -c "cannot write the $1 file.*No space left" "$log" 2>/dev/null
 }

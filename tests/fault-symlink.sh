@@ -35,16 +35,7 @@ state=$sum.state
 log=$GS_WORK/rs.internal
 stats=$GS_WORK/stats.json
 conf=$GS_WORK/rs.conf
-{
-	gs_conf_head rs
-	cat <<EOF2
-module(load="impstats" interval="1" format="json" log.file="$stats"
-	log.syslog="off")
-if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1")
-EOF2
-} >"$conf"
+gs_fault_conf "$conf" "$stats" "$sum"
 
 victim() { # n [content file]
 	if [ -n "${2:-}" ]; then

@@ -20,6 +20,13 @@
 #                               MAXLINES, lines <= MAXLINES too. Prints why
 #                               not on stderr. Reads big files without a
 #                               JSON tree.
+#   gs_fault_conf CONF STATS SUMMARY [PARAM...]
+#                               Writes the config of the rsyslogd "rs" most
+#                               fault tests run: impstats every second, as
+#                               JSON, into STATS; postgrey's lines into an
+#                               omgreyscan action writing SUMMARY every
+#                               second, with the extra action PARAMs (e.g.
+#                               'summaryDomains="0"').
 #   gs_fault_lines FILE SUMMARY Prints totals.lines of SUMMARY (gs_json is
 #                               too slow for megabytes).
 #   gs_fault_temps DIR BASE     Prints the names in DIR that look like the
@@ -34,6 +41,21 @@ gs_fault_tmpfs() {
 	mount -t tmpfs -o "size=$2,mode=0755" greyscan-test "$1" ||
 		gs_error "cannot mount a tmpfs on $1 (tests run as root)"
 	gs_cleanup_add "umount '$1' 2>/dev/null || umount -l '$1'"
+}
+
+gs_fault_conf() {
+	_fc_conf=$1 _fc_stats=$2 _fc_sum=$3
+	shift 3
+	{
+		gs_conf_head rs
+		cat <<EOF
+module(load="impstats" interval="1" format="json" log.file="$_fc_stats"
+	log.syslog="off")
+if \$programname == 'postgrey' then
+	action(type="omgreyscan" summaryFile="$_fc_sum" ruleBase="$GS_RULEBASE"
+		interval="1" $*)
+EOF
+	} >"$_fc_conf"
 }
 
 # The counters in the order of the summary's totals.
