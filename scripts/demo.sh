@@ -1,4 +1,4 @@
-#!/bin/bash
+#!/bin/sh
 # The demo: sets up and builds greyscan (scripts/build.sh), starts a private
 # rsyslogd with the omgreyscan module on a loopback port, streams the
 # bundled mail log (examples/sample-mail.log: postfix and postgrey lines
@@ -63,13 +63,22 @@ wait_lines() {
 	return 1
 }
 
+# Sends standard input to rsyslogd's imtcp, one connection per chunk.
+send_tcp() {
+	perl -MIO::Socket::INET -e '
+		my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1",
+			PeerPort => $ARGV[0]) or die "demo: connect: $!\n";
+		print $s $_ while <STDIN>;
+		close $s or die "demo: send: $!\n";' "$port"
+}
+
 sent=0
 postgrey_sent=0
 total=$(wc -l <"$log")
 while [ "$sent" -lt "$total" ]; do
 	part=$(tail -n +"$((sent + 1))" "$log" | head -n "$chunk_lines")
 	# Each line becomes a syslog message (facility mail, notice).
-	printf '%s\n' "$part" | sed 's/^/<22>/' >/dev/tcp/127.0.0.1/"$port"
+	printf '%s\n' "$part" | sed 's/^/<22>/' | send_tcp
 	sent=$((sent + $(printf '%s\n' "$part" | wc -l)))
 	postgrey_sent=$((postgrey_sent + $(printf '%s\n' "$part" | grep -c ' postgrey\[' || true)))
 	wait_lines "$postgrey_sent"

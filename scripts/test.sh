@@ -6,7 +6,9 @@
 # --enable-sanitizers: the module runs inside rsyslogd with the runtimes
 # preloaded, and any sanitizer report fails its test), the integration
 # tests under valgrind memcheck (make check-valgrind), a ThreadSanitizer
-# build (build-tsan/) running the threaded tests, then `make distcheck`. Nothing is skipped: a missing dependency is a failure.
+# build (build-tsan/) running the threaded tests, the demo
+# (scripts/demo.sh), then `make distcheck`. Nothing is skipped: a missing
+# dependency is a failure.
 # The last line is "N passed, M failed" over all the suites.
 #
 # environment: GREYSCAN_SANITIZERS=no, GREYSCAN_VALGRIND=no, GREYSCAN_TSAN=no
@@ -86,6 +88,17 @@ if [ "${GREYSCAN_TSAN:-yes}" = yes ]; then
 		tests/rsyslog-workers.sh tests/rsyslog-two-actions.sh
 		tests/rsyslog-hup.sh tests/rsyslog-annotate.sh
 		tests/rsyslog-restore.sh tests/fault-hup-storm.sh"
+fi
+
+# 5. The README's first command, the demo, must keep working.
+if sh "$top/scripts/demo.sh" >"$top/build/demo.out" 2>&1; then
+	echo "[demo] PASS: scripts/demo.sh"
+	pass=$((pass + 1))
+else
+	echo "[demo] FAIL: scripts/demo.sh" >&2
+	tail -n 30 "$top/build/demo.out"
+	fail=$((fail + 1))
+	failed_suites="$failed_suites demo"
 fi
 
 if [ "$fail" -ne 0 ]; then
