@@ -78,8 +78,8 @@ gs_json_is "$sum" '$j->{totals}{lines}' 0 ||
 gs_wait_for "$GS_TIMEOUT_S" "the error about the corrupt state file" \
 	grep -qs "starting with empty counts.*$state.corrupt" \
 	"$GS_WORK/rs.internal" "$GS_WORK/rs.out"
-grep -q "$state" "$GS_WORK/rs.internal" ||
-	gs_fail "the error does not name the state file"
+grep -qs "cannot restore the counts: $state: " "$GS_WORK/rs.internal" \
+	"$GS_WORK/rs.out" || gs_fail "the error does not name the state file"
 cmp -s "$GS_WORK/garbage" "$state.corrupt" ||
 	gs_fail "the corrupt state was not kept as $state.corrupt"
 gs_send_tcp "$(gs_port rs)" "$GS_WORK/lines3"
