@@ -37,7 +37,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "number.h"
+#include "base/number.h"
 
 #define GENLOG_VERSION "0.1.0"
 

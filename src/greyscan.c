@@ -18,17 +18,17 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "atomicfile.h"
-#include "error.h"
-#include "group.h"
-#include "number.h"
-#include "parser.h"
-#include "report.h"
-#include "scan.h"
-#include "suggest.h"
-#include "summary.h"
-#include "tally.h"
-#include "whitelist.h"
+#include "base/atomicfile.h"
+#include "base/error.h"
+#include "input/group.h"
+#include "base/number.h"
+#include "input/parser.h"
+#include "advice/report.h"
+#include "ingest/scan.h"
+#include "advice/suggest.h"
+#include "summary/summary_file.h"
+#include "tally/tally.h"
+#include "advice/whitelist.h"
 
 #define EXIT_USAGE		2
 #define MAX_WHITELISTS		16

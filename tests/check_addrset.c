@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "addr.h"
-#include "addrset.h"
+#include "base/addr.h"
+#include "tally/addrset.h"
 
 static void key_of(const char *text, uint8_t key[GS_ADDRSET_KEY_BYTES])
 {

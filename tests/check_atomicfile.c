@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomicfile.h"
-#include "error.h"
+#include "base/atomicfile.h"
+#include "base/error.h"
 
 static char tmpdir[64];
 

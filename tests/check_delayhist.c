@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "delayhist.h"
+#include "tally/delayhist.h"
 
 #define LAST (GS_DELAYHIST_BINS - 1)
 

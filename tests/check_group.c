@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "group.h"
+#include "base/error.h"
+#include "input/group.h"
 
 static struct gs_grouper *grouper;
 

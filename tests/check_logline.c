@@ -1,7 +1,7 @@
 /* Unit tests of log-line framing (lib/logline.c): both timestamp formats,
  * the program tag, year inference, and broken lines. Each test runs in its
  * own process (Check's fork mode), so setting TZ in one does not leak. */
-#include "logline.h"
+#include "input/logline.h"
 
 #include <check.h>
 #include <stdio.h>

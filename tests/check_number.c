@@ -2,7 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "number.h"
+#include "base/number.h"
 
 START_TEST(test_ulong_accepts_bounds_exactly)
 {

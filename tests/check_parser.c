@@ -3,7 +3,7 @@
  * parsed; near misses must come back unparsed. */
 #include <json.h>
 
-#include "parser.h"
+#include "input/parser.h"
 
 #include <check.h>
 #include <malloc.h>
@@ -14,8 +14,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "error.h"
+#include "base/addr.h"
+#include "base/error.h"
 #include "sanitizers/heap.h"
 
 #define RULEBASE      GS_TEST_SRCDIR "/rules/postgrey.rb"

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "range.h"
+#include "base/error.h"
+#include "base/range.h"
 
 static struct gs_range parse_ok(const char *text)
 {

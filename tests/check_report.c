@@ -10,10 +10,10 @@
 
 #include <libfastjson/json.h>
 
-#include "error.h"
-#include "report.h"
-#include "stats.h"
-#include "summary.h"
+#include "base/error.h"
+#include "advice/report.h"
+#include "summary/summary.h"
+#include "summary/summary_file.h"
 
 #define FIXTURES GS_TEST_SRCDIR "/tests/data/summary"
 

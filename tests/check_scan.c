@@ -4,7 +4,7 @@
  * gs_tally_snapshot(). */
 #include <json.h>
 
-#include "scan.h"
+#include "ingest/scan.h"
 
 #include <check.h>
 #include <dirent.h>
@@ -18,8 +18,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "error.h"
-#include "summary.h"
+#include "base/error.h"
+#include "summary/summary_file.h"
 
 #define RULEBASE GS_TEST_SRCDIR "/rules/postgrey.rb"
 /* Not *.log: the tree ignores that name (automake's test logs). */

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "state.h"
+#include "base/error.h"
+#include "state/state.h"
 #include "tally_fixture.h"
 
 #define T0	 1700000000

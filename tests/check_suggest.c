@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "suggest.h"
-#include "whitelist.h"
+#include "base/error.h"
+#include "advice/suggest.h"
+#include "advice/whitelist.h"
 
 #define MAX_TEST_GROUPS 8
 

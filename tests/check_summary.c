@@ -18,9 +18,9 @@
 
 #include <libfastjson/json.h>
 
-#include "error.h"
-#include "stats.h"
-#include "summary.h"
+#include "base/error.h"
+#include "summary/summary.h"
+#include "summary/summary_file.h"
 
 #define FIXTURES       GS_TEST_SRCDIR "/tests/data/summary"
 #define T_GENERATED    1795806000 /* 2026-11-27T19:00:00Z */

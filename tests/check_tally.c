@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "group.h"
-#include "tally.h"
+#include "base/error.h"
+#include "input/group.h"
+#include "tally/tally.h"
 #include "tally_fixture.h"
 #include "sanitizers/heap.h"
 

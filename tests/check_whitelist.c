@@ -12,9 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "error.h"
-#include "whitelist.h"
+#include "base/addr.h"
+#include "base/error.h"
+#include "advice/whitelist.h"
 
 static char tmpdir[256];
 static char errbuf[GS_ERRLEN];

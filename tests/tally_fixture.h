@@ -6,8 +6,8 @@
 #include <check.h>
 #include <string.h>
 
-#include "error.h"
-#include "tally.h"
+#include "base/error.h"
+#include "tally/tally.h"
 
 static inline struct gs_tally *new_tally(uint32_t window_s, size_t max_groups)
 {

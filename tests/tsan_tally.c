@@ -46,13 +46,13 @@
 
 #include <json.h>
 
-#include "atomicfile.h"
-#include "error.h"
-#include "group.h"
-#include "parser.h"
-#include "state.h"
-#include "summary.h"
-#include "tally.h"
+#include "base/atomicfile.h"
+#include "base/error.h"
+#include "input/group.h"
+#include "input/parser.h"
+#include "state/state.h"
+#include "summary/summary_file.h"
+#include "tally/tally.h"
 
 #define WORKERS		   4
 #define LINES_PER_WORKER   20000

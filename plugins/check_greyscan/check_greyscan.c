@@ -20,13 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "range.h"
-#include "stats.h"
-#include "suggest.h"
-#include "number.h"
-#include "summary.h"
-#include "whitelist.h"
+#include "base/error.h"
+#include "base/range.h"
+#include "summary/summary.h"
+#include "advice/suggest.h"
+#include "base/number.h"
+#include "summary/summary_file.h"
+#include "advice/whitelist.h"
 
 #define PROGNAME	   "check_greyscan"
 #define SERVICE		   "GREYSCAN"

@@ -47,10 +47,10 @@
 
 /* The core's headers, found in lib/ (which comes first on the include path,
  * before rsyslog's runtime/, whose own parser.h is unrelated). */
-#include "atomicfile.h"
-#include "group.h"
-#include "parser.h"
-#include "tally.h"
+#include "base/atomicfile.h"
+#include "input/group.h"
+#include "input/parser.h"
+#include "tally/tally.h"
 
 /* The impstats counters of one action ("omgreyscan(SUMMARYFILE)"). */
 struct omgs_counters {

@@ -34,10 +34,10 @@
 #include "msg.h"
 #include "template.h"
 
-#include "error.h"
-#include "group.h"
-#include "parser.h"
-#include "tally.h"
+#include "base/error.h"
+#include "input/group.h"
+#include "input/parser.h"
+#include "tally/tally.h"
 
 #include "instance.h"
 #include "message.h"

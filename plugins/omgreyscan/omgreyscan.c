@@ -42,10 +42,10 @@
 
 /* The core's headers, found in lib/ (which comes first on the include path,
  * before rsyslog's runtime/, whose own parser.h is unrelated). */
-#include "error.h"
-#include "group.h"
-#include "parser.h"
-#include "tally.h"
+#include "base/error.h"
+#include "input/group.h"
+#include "input/parser.h"
+#include "tally/tally.h"
 
 #include "instance.h"
 #include "message.h"

@@ -16,11 +16,11 @@
 #include "conf.h"
 #include "errmsg.h"
 
-#include "atomicfile.h"
-#include "error.h"
-#include "group.h"
-#include "parser.h"
-#include "tally.h"
+#include "base/atomicfile.h"
+#include "base/error.h"
+#include "input/group.h"
+#include "input/parser.h"
+#include "tally/tally.h"
 
 #include "instance.h"
 #include "params.h"

@@ -31,10 +31,10 @@
 
 #include "errmsg.h"
 
-#include "error.h"
-#include "state.h"
-#include "summary.h"
-#include "tally.h"
+#include "base/error.h"
+#include "state/state.h"
+#include "summary/summary_file.h"
+#include "tally/tally.h"
 
 #include "instance.h"
 #include "writer.h"

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "group.h"
-#include "logline.h"
-#include "parser.h"
-#include "stats.h"
-#include "tally.h"
+#include "input/group.h"
+#include "input/logline.h"
+#include "input/parser.h"
+#include "summary/summary.h"
+#include "tally/tally.h"
 
 #define MAX_GROUPS	64
 #define SNAPSHOT_INPUTS 64	   /* a snapshot every so many inputs */

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "state.h"
-#include "stats.h"
-#include "tally.h"
+#include "state/state.h"
+#include "summary/summary.h"
+#include "tally/tally.h"
 
 #define MAX_GROUPS 64
 #define NOW	   1795000000 /* Nov 2026 */

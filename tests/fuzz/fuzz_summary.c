@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "stats.h"
-#include "summary.h"
+#include "summary/summary.h"
+#include "summary/summary_file.h"
 
 static void from_json(const uint8_t *data, size_t size)
 {

@@ -5,10 +5,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "addr.h"
+#include "base/addr.h"
 #include "fuzz_common.h"
-#include "stats.h"
-#include "whitelist.h"
+#include "summary/summary.h"
+#include "advice/whitelist.h"
 
 static const char *const names[] = {
     "mail-x.outbound.protection.outlook.com",

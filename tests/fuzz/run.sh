@@ -48,7 +48,7 @@ libs="$(pkg-config --libs lognorm libfastjson libestr libpsl libpcre2-8 zlib) -l
 build() {
 	mkdir -p "$work/obj" || return 1
 	objs=
-	for src in "$top_srcdir"/lib/*.c; do
+	for src in "$top_srcdir"/lib/*/*.c; do
 		obj=$work/obj/$(basename "$src" .c).o
 		# shellcheck disable=SC2086
 		$CLANG $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$obj" ||

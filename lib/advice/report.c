@@ -1,0 +1,283 @@
+/* The views of a summary for `greyscan report`: an aligned table for people
+ * and a JSON array for scripts, both one row per group in summary order.
+ * When the summary lists only the busiest groups (totals.groups is larger
+ * than its domains), the table ends with a line that says so.
+ *
+ * Delays in the table are short and human-friendly, two units at most:
+ * "42s", "5m12s", "3h04m", "2d01h"; "-" when the group had no delayed
+ * passes. The JSON view gives them in plain seconds. */
+#include "gs_config.h"
+
+#include "advice/report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfastjson/json.h>
+
+#define NUM_LEN 24   /* bytes of a uint64 in decimal, NUL included */
+#define COL_GAP "  " /* between table columns */
+
+enum col {
+	COL_RANK,
+	COL_DOMAIN,
+	COL_NEW,
+	COL_EARLY,
+	COL_DELAYED,
+	COL_MEDIAN,
+	COL_MAX,
+	COL_ADDRS,
+	COL_NETS,
+	COL_EXAMPLE,
+	N_COLS
+};
+
+static const char *const col_title[N_COLS] = {
+    "#",      "DOMAIN", "NEW",	 "EARLY-RETRY", "DELAYED",
+    "MEDIAN", "MAX",	"ADDRS", "NETS",	"EXAMPLE",
+};
+
+/* Text columns are left-aligned, numbers right-aligned. */
+static int col_left(enum col c)
+{
+	return c == COL_DOMAIN || c == COL_EXAMPLE;
+}
+
+static void format_delay(char *buf, size_t len, uint64_t n, uint32_t s)
+{
+	if (n == 0)
+		snprintf(buf, len, "-");
+	else if (s < 60)
+		snprintf(buf, len, "%" PRIu32 "s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRIu32 "m%02" PRIu32 "s", s / 60,
+			 s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRIu32 "h%02" PRIu32 "m", s / 3600,
+			 s % 3600 / 60);
+	else
+		snprintf(buf, len, "%" PRIu32 "d%02" PRIu32 "h", s / 86400,
+			 s % 86400 / 3600);
+}
+
+/* One table row as text; the strings point into bufs or into the summary. */
+struct row {
+	const char *cell[N_COLS];
+	char num[N_COLS][NUM_LEN];
+};
+
+static void fill_row(struct row *r, const struct gs_group_stats *g, size_t rank)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->num[COL_RANK], NUM_LEN, "%zu", rank);
+	snprintf(r->num[COL_NEW], NUM_LEN, "%" PRIu64, g->counts[GS_C_NEW]);
+	snprintf(r->num[COL_EARLY], NUM_LEN, "%" PRIu64,
+		 g->counts[GS_C_EARLY_RETRY]);
+	snprintf(r->num[COL_DELAYED], NUM_LEN, "%" PRIu64,
+		 g->counts[GS_C_DELAYED]);
+	format_delay(r->num[COL_MEDIAN], NUM_LEN, g->delay_count,
+		     g->delay_median_s);
+	format_delay(r->num[COL_MAX], NUM_LEN, g->delay_count, g->delay_max_s);
+	snprintf(r->num[COL_ADDRS], NUM_LEN, "%" PRIu32, g->client_addresses);
+	snprintf(r->num[COL_NETS], NUM_LEN, "%" PRIu32, g->networks);
+	for (int c = 0; c < N_COLS; c++)
+		r->cell[c] = r->num[c];
+	r->cell[COL_DOMAIN] = g->domain != NULL ? g->domain : "";
+	r->cell[COL_EXAMPLE] =
+	    g->n_examples > 0 && g->examples[0] != NULL ? g->examples[0] : "-";
+}
+
+/* Display width: UTF-8 continuation bytes take no column. */
+static size_t text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* Writes s, control bytes shown as '?' so that a hostile name cannot steer
+ * the terminal, padded with spaces to width. */
+static int put_cell(FILE *out, const char *s, size_t width, int left)
+{
+	size_t w = text_width(s), pad = width > w ? width - w : 0;
+
+	if (!left)
+		for (; pad > 0; pad--)
+			if (putc(' ', out) == EOF)
+				return -1;
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (putc(ch < 0x20 || ch == 0x7f ? '?' : ch, out) == EOF)
+			return -1;
+	}
+	if (left)
+		for (; pad > 0; pad--)
+			if (putc(' ', out) == EOF)
+				return -1;
+	return 0;
+}
+
+static int put_line(FILE *out, const char *const *cell, const size_t *width)
+{
+	for (int c = 0; c < N_COLS; c++) {
+		if (c > 0 && fputs(COL_GAP, out) == EOF)
+			return -1;
+		/* The last column is not padded: no trailing blanks. */
+		if (put_cell(out, cell[c], c == N_COLS - 1 ? 0 : width[c],
+			     col_left(c)) < 0)
+			return -1;
+	}
+	return putc('\n', out) == EOF ? -1 : 0;
+}
+
+static size_t shown_rows(const struct gs_summary *s, size_t limit)
+{
+	return limit == 0 || limit > s->n_groups ? s->n_groups : limit;
+}
+
+/* A write error shows in ferror or fflush; errno is left for the caller. */
+static int finish(FILE *out, int rc)
+{
+	if (fflush(out) == EOF)
+		rc = -1;
+	if (ferror(out)) {
+		if (errno == 0)
+			errno = EIO;
+		rc = -1;
+	}
+	return rc;
+}
+
+int gs_report_table(FILE *out, const struct gs_summary *s, size_t limit)
+{
+	size_t n = shown_rows(s, limit), width[N_COLS], w, i;
+	struct row row;
+	int rc = 0;
+
+	if (n == 0) {
+		if (fputs("No domains in the summary.\n", out) == EOF)
+			rc = -1;
+		return finish(out, rc);
+	}
+	/* Two passes over the rows: widths first, then the text. Rows are
+	 * rebuilt rather than stored so memory stays flat for big files. */
+	for (int c = 0; c < N_COLS; c++)
+		width[c] = strlen(col_title[c]);
+	for (i = 0; i < n; i++) {
+		fill_row(&row, &s->groups[i], i + 1);
+		for (int c = 0; c < N_COLS; c++) {
+			w = text_width(row.cell[c]);
+			if (w > width[c])
+				width[c] = w;
+		}
+	}
+	if (put_line(out, col_title, width) < 0)
+		rc = -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		fill_row(&row, &s->groups[i], i + 1);
+		if (put_line(out, row.cell, width) < 0)
+			rc = -1;
+	}
+	/* A summary of the busiest groups only: say so, or a reader takes
+	 * the table's end for the end of the tally. */
+	if (rc == 0 && s->totals.groups > s->n_groups &&
+	    fprintf(out,
+		    "The summary lists the %zu busiest of %" PRIu64
+		    " domains tracked.\n",
+		    s->n_groups, s->totals.groups) < 0)
+		rc = -1;
+	return finish(out, rc);
+}
+
+static int add(struct json_object *obj, const char *key,
+	       struct json_object *val)
+{
+	if (val == NULL)
+		return -1;
+	json_object_object_add_ex(obj, key, val,
+				  FJSON_OBJECT_ADD_KEY_IS_NEW |
+				      FJSON_OBJECT_KEY_IS_CONSTANT);
+	return 0;
+}
+
+static struct json_object *new_count(uint64_t v)
+{
+	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+static struct json_object *row_to_json(const struct gs_group_stats *g,
+				       size_t rank)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *example = NULL;
+	int c;
+
+	if (o == NULL)
+		return NULL;
+	if (add(o, "rank", new_count(rank)) < 0 ||
+	    add(o, "domain",
+		json_object_new_string(g->domain != NULL ? g->domain : "")) <
+		0 ||
+	    add(o, "kind",
+		json_object_new_string(
+		    g->kind == GS_KIND_NETWORK ? "network" : "name")) < 0)
+		goto fail;
+	for (c = GS_C_NEW; c <= GS_C_DELAYED; c++)
+		if (add(o, gs_counter_name(c), new_count(g->counts[c])) < 0)
+			goto fail;
+	if (add(o, "delay_median", json_object_new_int64(g->delay_median_s)) <
+		0 ||
+	    add(o, "delay_max", json_object_new_int64(g->delay_max_s)) < 0 ||
+	    add(o, "client_addresses",
+		json_object_new_int64(g->client_addresses)) < 0 ||
+	    add(o, "networks", json_object_new_int64(g->networks)) < 0)
+		goto fail;
+	/* null rather than a made-up name when no example was kept */
+	if (g->n_examples > 0 && g->examples[0] != NULL) {
+		example = json_object_new_string(g->examples[0]);
+		if (example == NULL)
+			goto fail;
+	}
+	json_object_object_add_ex(o, "example", example,
+				  FJSON_OBJECT_ADD_KEY_IS_NEW |
+				      FJSON_OBJECT_KEY_IS_CONSTANT);
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
+}
+
+int gs_report_json(FILE *out, const struct gs_summary *s, size_t limit)
+{
+	struct json_object *a = json_object_new_array(), *row;
+	size_t n = shown_rows(s, limit), i;
+	const char *text;
+	int rc = -1;
+
+	if (a == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		row = row_to_json(&s->groups[i], i + 1);
+		if (row == NULL || json_object_array_add(a, row) != 0) {
+			json_object_put(row);
+			goto nomem;
+		}
+	}
+	text = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN);
+	if (text == NULL)
+		goto nomem;
+	rc = fputs(text, out) == EOF || putc('\n', out) == EOF ? -1 : 0;
+	json_object_put(a);
+	return finish(out, rc);
+nomem:
+	json_object_put(a);
+	errno = ENOMEM;
+	return -1;
+}

@@ -1,0 +1,102 @@
+/* Client addresses: text to binary with inet_pton(), postgrey's networks
+ * (IPv4 /24, IPv6 /64) and their names. No state, no allocation. */
+#include "gs_config.h"
+
+#include "base/addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define GS_ADDR_V4_NET_BITS 24
+#define GS_ADDR_V6_NET_BITS 64
+
+static unsigned addr_len(int family)
+{
+	return family == AF_INET ? 4 : 16;
+}
+
+bool gs_addr_parse(const char *text, struct gs_addr *out)
+{
+	struct gs_addr a;
+
+	if (text == NULL || out == NULL)
+		return false;
+	memset(&a, 0, sizeof(a));
+	/* inet_pton accepts upper-case hex digits and uncompressed IPv6 (as
+	 * in postgrey's "whitelisted:" lines) and rejects leading zeros in
+	 * IPv4 octets, which some parsers would read as octal. */
+	if (inet_pton(AF_INET, text, a.bytes) == 1)
+		a.family = AF_INET;
+	else if (inet_pton(AF_INET6, text, a.bytes) == 1)
+		a.family = AF_INET6;
+	else
+		return false;
+	*out = a;
+	return true;
+}
+
+/* Keeps the first bits of src and zeroes the rest of dst's bytes. */
+static void keep_prefix(const uint8_t *src, uint8_t *dst, unsigned bits,
+			unsigned len)
+{
+	unsigned i;
+
+	for (i = 0; i < len; i++) {
+		if (bits >= 8) {
+			dst[i] = src[i];
+			bits -= 8;
+		} else {
+			dst[i] = src[i] & (uint8_t)(0xff00u >> bits);
+			bits = 0;
+		}
+	}
+}
+
+void gs_addr_network(const struct gs_addr *a, struct gs_addr *net)
+{
+	struct gs_addr n;
+	unsigned bits;
+
+	memset(&n, 0, sizeof(n));
+	n.family = a->family;
+	bits = a->family == AF_INET ? GS_ADDR_V4_NET_BITS : GS_ADDR_V6_NET_BITS;
+	keep_prefix(a->bytes, n.bytes, bits, addr_len(a->family));
+	*net = n;
+}
+
+bool gs_addr_in(const struct gs_addr *a, const struct gs_addr *net,
+		unsigned prefix_len)
+{
+	uint8_t x[16], y[16];
+	unsigned len;
+
+	if (a->family != net->family)
+		return false;
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return false;
+	len = addr_len(a->family);
+	if (prefix_len > len * 8)
+		return false;
+	keep_prefix(a->bytes, x, prefix_len, len);
+	keep_prefix(net->bytes, y, prefix_len, len);
+	return memcmp(x, y, len) == 0;
+}
+
+bool gs_addr_network_name(const struct gs_addr *a, char *out, size_t outlen)
+{
+	struct gs_addr net;
+	char text[INET6_ADDRSTRLEN];
+	unsigned bits;
+	int n;
+
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return false;
+	gs_addr_network(a, &net);
+	if (inet_ntop(net.family, net.bytes, text, sizeof(text)) == NULL)
+		return false;
+	bits = a->family == AF_INET ? GS_ADDR_V4_NET_BITS : GS_ADDR_V6_NET_BITS;
+	n = snprintf(out, outlen, "[%s/%u]", text, bits);
+	return n >= 0 && (size_t)n < outlen;
+}

@@ -1,0 +1,77 @@
+/* The summary as plain data: what the tally's snapshot produces, what the
+ * summary file stores, and what the reader gives back to the report, the
+ * suggestions and the check plugin. Everything here is owned by the
+ * struct gs_summary that holds it and released by gs_summary_free(). */
+#ifndef GS_STATS_H
+#define GS_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "input/event.h"
+#include "input/group.h"
+
+#define GS_SUMMARY_FORMAT  "greyscan-summary"
+#define GS_SUMMARY_VERSION 1
+#define GS_MAX_EXAMPLES	   3   /* example client names kept per group */
+#define GS_MAX_SAMPLES	   5   /* unparsed lines kept for diagnosis */
+#define GS_SAMPLE_MAX_LEN  256 /* bytes kept of one unparsed line */
+
+struct gs_host_count {
+	char *host;	/* reporting syslog host */
+	uint64_t count; /* decisions of this group logged by that host */
+};
+
+struct gs_group_stats {
+	char *domain;
+	enum gs_group_kind kind;
+	uint64_t counts[GS_C_COUNT]; /* indexed by enum gs_counter */
+	uint64_t delay_count;	     /* == counts[GS_C_DELAYED] */
+	uint32_t delay_median_s;     /* from a histogram, see tally.h */
+	uint32_t delay_max_s;
+	uint32_t client_addresses; /* distinct, saturates (see tally.h) */
+	uint32_t networks;	   /* distinct /24 (IPv4) or /64 (IPv6) */
+	char *examples[GS_MAX_EXAMPLES];
+	size_t n_examples;
+	time_t first_seen, last_seen;
+	struct gs_host_count *hosts;
+	size_t n_hosts;
+};
+
+struct gs_totals {
+	uint64_t lines;	   /* lines or messages handed to greyscan */
+	uint64_t actions;  /* postgrey action lines counted */
+	uint64_t unparsed; /* looked like postgrey's but did not parse */
+	uint64_t ignored;  /* recognised non-action postgrey lines */
+	uint64_t evicted;  /* groups dropped to stay within max_groups */
+	uint64_t too_old;  /* action lines older than the window on arrival */
+	uint64_t per_counter[GS_C_COUNT];
+	/* Groups the tally held when the snapshot was taken: a gauge, not
+	 * cumulative like the rest. At least n_groups, since a summary may
+	 * list only the busiest groups. The tally's own totals leave it 0. */
+	uint64_t groups;
+};
+
+struct gs_summary {
+	int version;	  /* GS_SUMMARY_VERSION */
+	time_t generated; /* wall clock when written */
+	time_t window_start, window_end;
+	uint32_t window_s; /* configured window length */
+	struct gs_totals totals;
+	char *samples[GS_MAX_SAMPLES]; /* unparsed lines, newest last */
+	size_t n_samples;
+	/* Sorted by counts[GS_C_NEW] descending (gs_summary_sort); all the
+	 * groups tracked, or the busiest ones when totals.groups > n_groups. */
+	struct gs_group_stats *groups;
+	size_t n_groups;
+};
+
+/* Releases everything the summary owns and zeroes it; NULL is fine. */
+void gs_summary_free(struct gs_summary *s);
+
+/* Sorts groups by new descending, then early_retry descending, then domain
+ * ascending, so that equal inputs always give byte-identical files. */
+void gs_summary_sort(struct gs_summary *s);
+
+#endif

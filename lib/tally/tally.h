@@ -1,0 +1,254 @@
+/* The tally: per-group counts over a sliding window, shared by every thread
+ * that feeds it (rsyslog's action workers, the module's writer thread).
+ *
+ * Window: the window (default 7 days) is cut into GS_TALLY_SLOTS slots on
+ * the log lines' own timestamps: slot_s = window_s / GS_TALLY_SLOTS, and an
+ * event belongs to the absolute slot time / slot_s. The window's end is the
+ * newest event time seen; an event older than end - window is counted in
+ * totals.too_old and not tallied; when the end moves on, slots that fall out
+ * of the window are dropped, so old events age out at slot granularity
+ * (window/slots). A summary's window_start is the start of the oldest slot
+ * still held: counts cover [window_start, window_end], which is between
+ * window_s and window_s + slot_s long. Event times are clamped to
+ * [0, GS_TALLY_TIME_MAX]; a timestamp far in the future moves the end there
+ * and so ages out everything else (the caller should clamp to its clock).
+ *
+ * Bounded memory: at most max_groups groups. Adding a group to a full tally
+ * first drops groups none of whose slots is left in the window (not counted
+ * as evicted); if none, it evicts the least significant groups (fewest
+ * new + early_retry in the window, then the oldest last_seen) in one batch of
+ * max_groups/16 (at least one), counted in totals.evicted. Per group, at most
+ * GS_TALLY_MAX_ADDRS distinct addresses and networks and GS_TALLY_MAX_HOSTS
+ * reporting hosts are remembered: the distinct counts saturate there (shown
+ * as that number) and further hosts are counted under "other". Addresses and
+ * networks age out with their newest slot like the counts. At most
+ * GS_TALLY_MAX_HOST_NAMES reporting host names are known per tally (later
+ * ones count as "other"). Group names are cut at GS_GROUP_MAX - 1 bytes;
+ * host names, examples (GS_TALLY_EXAMPLE_MAX_LEN) and samples are cut to
+ * their fixed lengths at a UTF-8 character boundary, with control bytes and
+ * malformed UTF-8 replaced by '?'. Memory thus never grows with the number
+ * of distinct names: about 270 bytes of heap per group with one address,
+ * one host and one slot, plus 280 bytes per slot that has delays.
+ *
+ * Examples: the first GS_MAX_EXAMPLES distinct client names of the group, in
+ * the order seen; for a network group whose client is "unknown" (or has no
+ * name) the client address is shown instead.
+ *
+ * Delays: a log-scale histogram of GS_TALLY_HIST_BINS bins per slot: bin 0
+ * holds 0 s, and each bin [lo, hi] has hi <= 1.25 * lo (the first bins hold
+ * one second each; the last, open bin starts at about 40 days). The median
+ * (the lower median of the delayed events) is reported as the geometric
+ * middle sqrt(lo * hi) of its bin, rounded to whole seconds: below the
+ * last bin (where hi is the maximum) it is within 12% of the true median
+ * (sqrt(1.25) = 1.118) or within half a second, whichever is more, since
+ * the rounding alone can move a short delay by 0.5 s. The maximum is exact.
+ *
+ * Totals are cumulative since the tally was created (or restored): lines,
+ * unparsed and ignored from the count functions; actions and per_counter
+ * count every event handed to gs_tally_add, too_old included.
+ *
+ * Concurrency & locking: one mutex guards the whole tally (groups, slots,
+ * hosts, totals, samples). Every public function that takes a struct
+ * gs_tally takes it once and calls nothing outside tally.c but libc and
+ * gs_seterr while holding it; callers parse and group outside the lock,
+ * gs_tally_add prepares the event (address parsing, sanitising) before
+ * taking it, and gs_tally_snapshot sorts after releasing it. An export
+ * takes the lock once per chunk, never across calls; the export functions
+ * that take only a struct gs_tally_export work on a private copy and take
+ * no lock. */
+#ifndef GS_TALLY_H
+#define GS_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "base/addr.h"
+#include "input/event.h"
+#include "summary/summary.h"
+
+#define GS_TALLY_SLOTS		   28	       /* slots per window */
+#define GS_DEFAULT_WINDOW_S	   (7 * 86400) /* seconds */
+#define GS_DEFAULT_MAX_GROUPS	   100000
+#define GS_TALLY_MAX_ADDRS	   64  /* distinct addresses/networks kept */
+#define GS_TALLY_MAX_HOSTS	   16  /* reporting hosts kept per group */
+#define GS_TALLY_MAX_HOST_NAMES	   256 /* host names per tally, "other" too */
+#define GS_TALLY_HOST_NAME_MAX_LEN 255 /* bytes kept of a host name */
+#define GS_TALLY_EXAMPLE_MAX_LEN   63  /* bytes kept of an example name */
+#define GS_TALLY_HIST_BINS	   64  /* delay histogram bins */
+#define GS_TALLY_OTHER_HOST	   "other"
+#define GS_TALLY_TIME_MAX	   ((int64_t)1 << 40) /* seconds; times are clamped */
+
+struct gs_tally_config {
+	uint32_t window_s; /* window length in seconds (>= GS_TALLY_SLOTS) */
+	size_t max_groups; /* >= 1 */
+};
+
+struct gs_tally;
+
+/* Returns NULL with err filled on a bad configuration or no memory. */
+struct gs_tally *gs_tally_new(const struct gs_tally_config *cfg, char *err,
+			      size_t errlen);
+void gs_tally_free(struct gs_tally *t);
+
+/* Counts one decision into the group (a name from gs_group_of; longer than
+ * GS_GROUP_MAX - 1 bytes is truncated). ev's strings are copied as needed.
+ * Thread-safe. Returns -1 when memory runs out (the event is then lost and
+ * counted as evicted), or when ev, group or ev->counter is invalid (counted
+ * as unparsed). */
+int gs_tally_add(struct gs_tally *t, const struct gs_event *ev,
+		 const char *group, enum gs_group_kind kind);
+
+/* Line accounting for the totals. Thread-safe. */
+void gs_tally_count_line(struct gs_tally *t);	 /* any line/message seen */
+void gs_tally_count_ignored(struct gs_tally *t); /* known non-action line */
+/* An unparsed line: counted, and the newest GS_MAX_SAMPLES kept (truncated
+ * to GS_SAMPLE_MAX_LEN bytes, control bytes replaced). line may be NULL
+ * (counted, no sample). */
+void gs_tally_count_unparsed(struct gs_tally *t, const char *line, size_t len);
+
+/* Fills out (which the caller releases with gs_summary_free) with the
+ * aggregate over the current window, groups sorted. generated is set to
+ * now; window_start and window_end stay 0 until the first event;
+ * totals.groups is the number of groups held. Groups whose slots all left
+ * the window are dropped first. Thread-safe; holds the lock while choosing
+ * and copying. -1 on no memory (out is then empty). */
+int gs_tally_snapshot(struct gs_tally *t, time_t now, struct gs_summary *out,
+		      char *err, size_t errlen);
+
+/* The same with at most max_groups groups (0: all): the first ones in the
+ * summary's order (gs_summary_sort), chosen with a heap of max_groups
+ * entries (24 bytes each) in one pass under the lock, so that only those
+ * are copied. totals.groups still counts every group held. */
+int gs_tally_snapshot_top(struct gs_tally *t, time_t now, size_t max_groups,
+			  struct gs_summary *out, char *err, size_t errlen);
+
+/* Number of groups currently held, including groups whose slots all left
+ * the window since the last snapshot or eviction pass. Thread-safe. */
+size_t gs_tally_groups(struct gs_tally *t);
+
+/* ---- Export and import, for the state file (lib/state.c) only ----
+ *
+ * Plain structs for everything the tally holds. Slots are absolute slot
+ * numbers (time / slot_s), hosts are indexes into hosts[], the histogram's
+ * bin layout is the one described above. */
+
+struct gs_tally_xentry {
+	int64_t slot;		     /* absolute slot number */
+	uint32_t host;		     /* index into gs_tally_export.hosts */
+	uint32_t counts[GS_C_COUNT]; /* indexed by enum gs_counter */
+	uint32_t delay_max_s;	     /* 0 when hist is NULL */
+	uint32_t *hist;		     /* GS_TALLY_HIST_BINS counts, or NULL
+					when the entry has no delays */
+};
+
+struct gs_tally_xaddr {
+	struct gs_addr addr; /* an address, or a network (host bits clear) */
+	int64_t slot;	     /* newest slot it was seen in */
+};
+
+struct gs_tally_xgroup {
+	char *name;
+	enum gs_group_kind kind;
+	time_t first_seen, last_seen;
+	struct gs_tally_xentry *entries;
+	size_t n_entries;
+	struct gs_tally_xaddr *addrs; /* at most GS_TALLY_MAX_ADDRS */
+	size_t n_addrs;
+	struct gs_tally_xaddr *nets; /* at most GS_TALLY_MAX_ADDRS */
+	size_t n_nets;
+	char *examples[GS_MAX_EXAMPLES];
+	size_t n_examples;
+};
+
+struct gs_tally_copy; /* one chunk of groups as the export copied them */
+
+/* Everything in it is owned by it and released by gs_tally_export_free().
+ * The groups come in one of two forms: for gs_tally_import the caller fills
+ * groups[] (malloc'ed, each member malloc'ed) and n_groups; an export leaves
+ * groups NULL and keeps a compact copy of the current chunk instead, read
+ * one group at a time with gs_tally_export_group(), n_groups of them. */
+struct gs_tally_export {
+	uint32_t window_s; /* the exporting tally's configuration */
+	uint32_t slot_s;
+	int has_end; /* 0: no event seen yet, end is 0 */
+	time_t end;  /* newest event time seen */
+	struct gs_totals totals;
+	char *samples[GS_MAX_SAMPLES]; /* oldest first */
+	size_t n_samples;
+	char **hosts; /* host names; hosts[0] is "other" on export */
+	size_t n_hosts;
+	struct gs_tally_xgroup *groups;
+	size_t n_groups;
+	struct gs_tally_copy *copy;
+};
+
+/* Exporting, in chunks, so that a save neither holds the lock for long nor
+ * needs memory that grows with the number of groups:
+ *
+ *	gs_tally_export_begin(t, &x, ...);	window_s and slot_s
+ *	while ((r = gs_tally_export_next(t, &x, ...)) > 0)
+ *		for (i = 0; i < x.n_groups; i++)
+ *			gs_tally_export_group(&x, i, &view); ...
+ *	gs_tally_export_finish(t, &x, ...);	end, totals, samples, hosts
+ *	gs_tally_export_free(&x);
+ *
+ * Each gs_tally_export_next() takes the lock once, drops what left the
+ * window from the buckets it visits, and copies the groups of a few buckets
+ * (about 512 groups, some 300 bytes each, into a buffer reused by the next
+ * chunk). Consistency: a group is exported at most once, as it was when its
+ * chunk was copied; a group held throughout is exported exactly once, even
+ * when the table grows in between; a group created after its place was
+ * passed, or removed before it was reached, is not. The end, totals,
+ * samples and hosts are those at gs_tally_export_finish(), after the last
+ * chunk; hosts are only ever appended, so every host index of the groups is
+ * valid. Of a quiescent tally the export is exact. */
+
+/* Starts an export of t into out. -1 on no memory (out is then empty). */
+int gs_tally_export_begin(struct gs_tally *t, struct gs_tally_export *out,
+			  char *err, size_t errlen);
+
+/* Copies the next chunk of groups, replacing the previous one: 1 with
+ * n_groups set (possibly 0), 0 when every bucket was visited (n_groups 0),
+ * -1 on no memory (the same chunk can be tried again). Thread-safe. */
+int gs_tally_export_next(struct gs_tally *t, struct gs_tally_export *x,
+			 char *err, size_t errlen);
+
+/* Fills end, totals, samples and hosts; once. Thread-safe. -1 on no
+ * memory. */
+int gs_tally_export_finish(struct gs_tally *t, struct gs_tally_export *x,
+			   char *err, size_t errlen);
+
+/* Fills view with group i (0 <= i < n_groups) of the current chunk. view
+ * points into memory that x owns: valid until the next call of this or of
+ * gs_tally_export_next, never to be freed by the caller. -1 when i is out of
+ * range, or on no memory. */
+int gs_tally_export_group(struct gs_tally_export *x, size_t i,
+			  struct gs_tally_xgroup *view);
+
+/* Checks one group the way gs_tally_import does (ranges, host indexes
+ * against in->n_hosts, histograms against their counts and maximum,
+ * lengths), given in's slot_s and n_hosts, without a tally: for a reader
+ * that validates a whole file before importing any of it. -1 with err
+ * naming the group and field. */
+int gs_tally_check_group(const struct gs_tally_export *in,
+			 const struct gs_tally_xgroup *g, char *err,
+			 size_t errlen);
+
+/* Checks in (whose groups[] must be filled) for consistency (ranges, host
+ * indexes, histograms against their counts and maximum, lengths), then
+ * merges it into t: counts of the same group, slot and host add up, totals
+ * add up, the end becomes the later one, samples go before t's own, and
+ * slots are converted when in->slot_s differs from t's. Loading into an
+ * empty tally with the same window restores exactly what was exported.
+ * Slots that are already out of t's window are skipped; groups beyond
+ * max_groups are evicted as usual. -1 with err naming the group and field
+ * when in is inconsistent: t is then unchanged. -1 on no memory: t may then
+ * hold part of in. Thread-safe. */
+int gs_tally_import(struct gs_tally *t, const struct gs_tally_export *in,
+		    char *err, size_t errlen);
+
+/* Releases everything x owns and zeroes it; NULL is fine. */
+void gs_tally_export_free(struct gs_tally_export *x);
+
+#endif

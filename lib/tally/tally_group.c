@@ -1,0 +1,226 @@
+/* The tally's groups: the hash table of groups, pruning what left the
+ * window, and each group's entries, examples and times (design in
+ * tally.h).
+ *
+ * Concurrency & locking: every function here reads or changes the group
+ * table or a group, and is called with t->lock held (tally_int.h); none
+ * takes a lock. gs_tally_example_name() touches no shared state. */
+#include "gs_config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally/addrset.h"
+#include "input/group.h"
+#include "base/sanitize.h"
+#include "base/siphash.h"
+#include "tally/tally_int.h"
+
+void gs_tally_group_destroy(struct group *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n_entries; i++)
+		free(g->entries[i].hist);
+	free(g->entries);
+	free(g->addrs);
+	free(g->nets);
+	free(g->examples);
+	free(g);
+}
+
+static struct group *group_find(const struct gs_tally *t, const char *name,
+				uint32_t hash)
+{
+	struct group *g;
+
+	for (g = t->buckets[hash & (t->n_buckets - 1)]; g != NULL; g = g->next)
+		if (g->hash == hash && strcmp(g->name, name) == 0)
+			return g;
+	return NULL;
+}
+
+/* Doubles the bucket array; on no memory the chains just get longer. */
+static void table_grow(struct gs_tally *t)
+{
+	size_t n = t->n_buckets * 2, i;
+	struct group **b, *g, *next;
+
+	b = calloc(n, sizeof(*b));
+	if (b == NULL)
+		return;
+	for (i = 0; i < t->n_buckets; i++) {
+		for (g = t->buckets[i]; g != NULL; g = next) {
+			next = g->next;
+			g->next = b[g->hash & (n - 1)];
+			b[g->hash & (n - 1)] = g;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->n_buckets = n;
+}
+
+static struct group *group_create(struct gs_tally *t, const char *name,
+				  size_t len, uint32_t hash,
+				  enum gs_group_kind kind)
+{
+	struct group *g;
+	size_t b;
+
+	g = calloc(1, sizeof(*g) + len + 1);
+	if (g == NULL)
+		return NULL;
+	memcpy(g->name, name, len);
+	g->hash = hash;
+	g->kind = (uint8_t)kind;
+	g->first_seen = INT64_MAX;
+	g->last_seen = INT64_MIN;
+	if (t->n_groups >= t->n_buckets)
+		table_grow(t);
+	b = hash & (t->n_buckets - 1);
+	g->next = t->buckets[b];
+	t->buckets[b] = g;
+	t->n_groups++;
+	return g;
+}
+
+void gs_tally_group_remove(struct gs_tally *t, struct group *g)
+{
+	struct group **pp = &t->buckets[g->hash & (t->n_buckets - 1)];
+
+	while (*pp != g)
+		pp = &(*pp)->next;
+	*pp = g->next;
+	t->n_groups--;
+	gs_tally_group_destroy(g);
+}
+
+/* Drops what left the window. Returns false when g has no entries left. */
+bool gs_tally_group_prune(struct group *g, int64_t min_live)
+{
+	uint16_t i, kept = 0;
+
+	for (i = 0; i < g->n_entries; i++) {
+		if (g->entries[i].slot >= min_live)
+			g->entries[kept++] = g->entries[i];
+		else
+			free(g->entries[i].hist);
+	}
+	g->n_entries = kept;
+	gs_addrset_prune(g->addrs, &g->n_addrs, min_live);
+	gs_addrset_prune(g->nets, &g->n_nets, min_live);
+	return kept > 0;
+}
+
+/* Prunes every group and drops the empty ones. */
+void gs_tally_sweep(struct gs_tally *t)
+{
+	int64_t min_live = min_live_slot(t);
+	struct group **pp, *g;
+	size_t b;
+
+	for (b = 0; b < t->n_buckets; b++) {
+		pp = &t->buckets[b];
+		while ((g = *pp) != NULL) {
+			if (gs_tally_group_prune(g, min_live)) {
+				pp = &g->next;
+				continue;
+			}
+			*pp = g->next;
+			t->n_groups--;
+			gs_tally_group_destroy(g);
+		}
+	}
+}
+
+/* The group called name, created (making room first) when missing. */
+struct group *gs_tally_group_get(struct gs_tally *t, const char *name,
+				 enum gs_group_kind kind)
+{
+	size_t len = strnlen(name, GS_GROUP_MAX - 1);
+	char key[GS_GROUP_MAX];
+	struct group *g;
+	uint32_t hash;
+
+	memcpy(key, name, len);
+	key[len] = '\0';
+	hash = (uint32_t)gs_siphash13(t->seed, key, len);
+	g = group_find(t, key, hash);
+	if (g != NULL)
+		return g;
+	if (t->n_groups >= t->max_groups && gs_tally_make_room(t) < 0)
+		return NULL;
+	return group_create(t, key, len, hash, kind);
+}
+
+struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
+{
+	struct entry *e;
+	uint16_t i, cap;
+
+	for (i = 0; i < g->n_entries; i++)
+		if (g->entries[i].slot == slot && g->entries[i].host == host)
+			return &g->entries[i];
+	if (g->n_entries == UINT16_MAX)
+		return NULL;
+	if (g->n_entries == g->cap_entries) {
+		if (g->cap_entries == 0)
+			cap = 1;
+		else if (g->cap_entries > UINT16_MAX / 2)
+			cap = UINT16_MAX;
+		else
+			cap = g->cap_entries * 2;
+		e = realloc(g->entries, cap * sizeof(*e));
+		if (e == NULL)
+			return NULL;
+		g->entries = e;
+		g->cap_entries = cap;
+	}
+	e = &g->entries[g->n_entries++];
+	memset(e, 0, sizeof(*e));
+	e->slot = slot;
+	e->host = host;
+	return e;
+}
+
+/* Sanitises an example name (NULL is "") into buf. */
+void gs_tally_example_name(const char *name,
+			   char buf[GS_TALLY_EXAMPLE_MAX_LEN + 1])
+{
+	gs_sanitize_text(buf, GS_TALLY_EXAMPLE_MAX_LEN + 1,
+			 name != NULL ? name : "",
+			 name != NULL ? strlen(name) : 0);
+}
+
+/* Adds buf (from gs_tally_example_name) to the examples unless it is empty,
+ * there are enough or it is there. */
+void gs_tally_note_example(struct group *g, const char *buf)
+{
+	size_t len = strlen(buf), off;
+	char *p;
+	uint8_t i;
+
+	if (g->n_examples >= GS_MAX_EXAMPLES || len == 0)
+		return;
+	for (i = 0, off = 0; i < g->n_examples; i++) {
+		if (strcmp(g->examples + off, buf) == 0)
+			return;
+		off += strlen(g->examples + off) + 1;
+	}
+	p = realloc(g->examples, g->examples_len + len + 1);
+	if (p == NULL)
+		return;
+	memcpy(p + g->examples_len, buf, len + 1);
+	g->examples = p;
+	g->examples_len = (uint8_t)(g->examples_len + len + 1);
+	g->n_examples++;
+}
+
+void gs_tally_note_times(struct group *g, int64_t first, int64_t last)
+{
+	if (first < g->first_seen)
+		g->first_seen = first;
+	if (last > g->last_seen)
+		g->last_seen = last;
+}

@@ -1,0 +1,311 @@
+/* Snapshots: the tally's aggregate over the window as a struct gs_summary
+ * (design in tally.h).
+ *
+ * Concurrency & locking: gs_tally_snapshot_top() takes t->lock once,
+ * sweeps, chooses and copies the groups while holding it, and sorts its
+ * private copy after releasing it. Everything else here runs with the lock
+ * held by it. */
+#include "gs_config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tally/delayhist.h"
+#include "base/error.h"
+#include "tally/tally_int.h"
+
+static int host_count_cmp(const void *a, const void *b)
+{
+	const struct gs_host_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->host, y->host);
+}
+
+/* Fills s->hosts: each host of g's entries with the sum of its counts. */
+static int fill_hosts(const struct gs_tally *t, const struct group *g,
+		      struct gs_group_stats *s)
+{
+	uint8_t ids[GS_TALLY_MAX_HOSTS + 1];
+	uint64_t sums[GS_TALLY_MAX_HOSTS + 1];
+	size_t n = 0, i, j;
+	uint64_t sum;
+	unsigned c;
+
+	for (i = 0; i < g->n_entries; i++) {
+		for (j = 0; j < n && ids[j] != g->entries[i].host; j++)
+			;
+		if (j == n) {
+			/* gs_tally_group_host() keeps the distinct ids within
+			 * bounds; a merge of states cannot exceed them either.
+			 */
+			if (n == GS_TALLY_MAX_HOSTS + 1)
+				continue;
+			ids[n] = g->entries[i].host;
+			sums[n++] = 0;
+		}
+		for (sum = 0, c = 0; c < GS_C_COUNT; c++)
+			sum += g->entries[i].counts[c];
+		sums[j] += sum;
+	}
+	s->hosts = calloc(n > 0 ? n : 1, sizeof(*s->hosts));
+	if (s->hosts == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		s->hosts[i].host = strdup(t->hosts[ids[i]]);
+		if (s->hosts[i].host == NULL)
+			return -1;
+		s->hosts[i].count = sums[i];
+		s->n_hosts++;
+	}
+	qsort(s->hosts, s->n_hosts, sizeof(*s->hosts), host_count_cmp);
+	return 0;
+}
+
+static int fill_examples(const struct group *g, struct gs_group_stats *s)
+{
+	size_t off = 0;
+	uint8_t i;
+
+	for (i = 0; i < g->n_examples; i++) {
+		s->examples[i] = strdup(g->examples + off);
+		if (s->examples[i] == NULL)
+			return -1;
+		s->n_examples++;
+		off += strlen(g->examples + off) + 1;
+	}
+	return 0;
+}
+
+static void fill_counts(const struct gs_tally *t, const struct group *g,
+			struct gs_group_stats *s)
+{
+	uint64_t bins[GS_TALLY_HIST_BINS] = {0};
+	const struct entry *e;
+	uint32_t max_s = 0;
+	uint16_t i;
+	unsigned k;
+
+	for (i = 0; i < g->n_entries; i++) {
+		e = &g->entries[i];
+		for (k = 0; k < GS_C_COUNT; k++)
+			s->counts[k] += e->counts[k];
+		if (e->hist == NULL)
+			continue;
+		for (k = 0; k < GS_TALLY_HIST_BINS; k++)
+			bins[k] += e->hist->bins[k];
+		if (e->hist->max_s > max_s)
+			max_s = e->hist->max_s;
+	}
+	s->delay_count = s->counts[GS_C_DELAYED];
+	s->delay_max_s = max_s;
+	s->delay_median_s = gs_delayhist_median(t->hist_lower, bins, max_s);
+}
+
+static int fill_group(const struct gs_tally *t, const struct group *g,
+		      struct gs_group_stats *s)
+{
+	s->domain = strdup(g->name);
+	if (s->domain == NULL)
+		return -1;
+	s->kind = (enum gs_group_kind)g->kind;
+	fill_counts(t, g, s);
+	s->client_addresses = g->n_addrs;
+	s->networks = g->n_nets;
+	s->first_seen = (time_t)g->first_seen;
+	s->last_seen = (time_t)g->last_seen;
+	if (fill_examples(g, s) < 0)
+		return -1;
+	return fill_hosts(t, g, s);
+}
+
+/* A group's place in the summary's order, for choosing the busiest. */
+struct pick {
+	uint64_t new_, early;
+	const struct group *g;
+};
+
+static void group_key(const struct group *g, struct pick *p)
+{
+	uint16_t i;
+
+	p->new_ = 0;
+	p->early = 0;
+	p->g = g;
+	for (i = 0; i < g->n_entries; i++) {
+		p->new_ += g->entries[i].counts[GS_C_NEW];
+		p->early += g->entries[i].counts[GS_C_EARLY_RETRY];
+	}
+}
+
+/* < 0 when a comes before b in the summary: the order of gs_summary_sort
+ * (new, then early_retry descending, then the name; names are unique in
+ * the tally, so the kind never decides). */
+static int pick_cmp(const struct pick *a, const struct pick *b)
+{
+	if (a->new_ != b->new_)
+		return a->new_ > b->new_ ? -1 : 1;
+	if (a->early != b->early)
+		return a->early > b->early ? -1 : 1;
+	return strcmp(a->g->name, b->g->name);
+}
+
+static void pick_swap(struct pick *h, size_t i, size_t j)
+{
+	struct pick x = h[i];
+
+	h[i] = h[j];
+	h[j] = x;
+}
+
+/* h[0..n) is a heap with the last in summary order at the root; restores
+ * that after h[i] got an earlier (better) value. */
+static void heap_down(struct pick *h, size_t n, size_t i)
+{
+	size_t worst, c;
+
+	for (;;) {
+		worst = i;
+		for (c = 2 * i + 1; c <= 2 * i + 2 && c < n; c++)
+			if (pick_cmp(&h[c], &h[worst]) > 0)
+				worst = c;
+		if (worst == i)
+			return;
+		pick_swap(h, i, worst);
+		i = worst;
+	}
+}
+
+static void heap_up(struct pick *h, size_t i)
+{
+	size_t parent;
+
+	while (i > 0) {
+		parent = (i - 1) / 2;
+		if (pick_cmp(&h[i], &h[parent]) <= 0)
+			return;
+		pick_swap(h, i, parent);
+		i = parent;
+	}
+}
+
+/* The max busiest groups (max < n_groups) into h, in no order: one pass
+ * over the table with a heap of the max best so far, whose root is the one
+ * to drop next. O(n log max) time, max picks of memory. */
+static size_t pick_busiest(const struct gs_tally *t, struct pick *h, size_t max)
+{
+	const struct group *g;
+	struct pick p;
+	size_t n = 0, b;
+
+	for (b = 0; b < t->n_buckets; b++) {
+		for (g = t->buckets[b]; g != NULL; g = g->next) {
+			group_key(g, &p);
+			if (n < max) {
+				h[n] = p;
+				heap_up(h, n++);
+			} else if (pick_cmp(&p, &h[0]) < 0) {
+				h[0] = p;
+				heap_down(h, n, 0);
+			}
+		}
+	}
+	return n;
+}
+
+/* The header fields of a snapshot: everything but the groups. */
+static int snapshot_head(const struct gs_tally *t, time_t now,
+			 struct gs_summary *out)
+{
+	size_t i;
+
+	out->version = GS_SUMMARY_VERSION;
+	out->generated = now;
+	out->window_s = t->window_s;
+	/* Both stay 0 (the summary's "no event yet") until the first event;
+	 * event times are never negative (clamp_time), nor is the start. */
+	if (t->has_end) {
+		out->window_end = (time_t)t->end;
+		out->window_start = (time_t)(min_live_slot(t) * t->slot_s);
+		if (out->window_start < 0)
+			out->window_start = 0;
+	}
+	out->totals = t->totals;
+	out->totals.groups = t->n_groups;
+	for (i = 0; i < t->n_samples; i++) {
+		out->samples[i] = strdup(gs_tally_sample_at(t, i));
+		if (out->samples[i] == NULL)
+			return -1;
+		out->n_samples++;
+	}
+	return 0;
+}
+
+/* Copies the header and at most max groups (0: all) into out; the lock is
+ * held and t swept. */
+static int snapshot_locked(const struct gs_tally *t, time_t now, size_t max,
+			   struct gs_summary *out)
+{
+	const struct group *g;
+	struct pick *h = NULL;
+	size_t b, i, n = t->n_groups;
+	int rc = -1;
+
+	if (snapshot_head(t, now, out) < 0)
+		return -1;
+	if (max != 0 && max < n) {
+		h = malloc(max * sizeof(*h));
+		if (h == NULL)
+			return -1;
+		n = pick_busiest(t, h, max);
+	}
+	out->groups = calloc(n > 0 ? n : 1, sizeof(*out->groups));
+	if (out->groups == NULL)
+		goto out;
+	/* Counted before filling so that gs_summary_free releases a partly
+	 * filled group too. */
+	if (h != NULL) {
+		for (i = 0; i < n; i++)
+			if (fill_group(t, h[i].g,
+				       &out->groups[out->n_groups++]) < 0)
+				goto out;
+	} else {
+		for (b = 0; b < t->n_buckets; b++)
+			for (g = t->buckets[b]; g != NULL; g = g->next)
+				if (fill_group(t, g,
+					       &out->groups[out->n_groups++]) <
+				    0)
+					goto out;
+	}
+	rc = 0;
+out:
+	free(h);
+	return rc;
+}
+
+int gs_tally_snapshot_top(struct gs_tally *t, time_t now, size_t max_groups,
+			  struct gs_summary *out, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	tally_lock(t);
+	gs_tally_sweep(t);
+	rc = snapshot_locked(t, now, max_groups, out);
+	tally_unlock(t);
+	if (rc < 0) {
+		gs_summary_free(out);
+		return gs_seterr(err, errlen, "tally snapshot: %s",
+				 strerror(ENOMEM));
+	}
+	gs_summary_sort(out);
+	return 0;
+}
+
+int gs_tally_snapshot(struct gs_tally *t, time_t now, struct gs_summary *out,
+		      char *err, size_t errlen)
+{
+	return gs_tally_snapshot_top(t, now, 0, out, err, errlen);
+}
