@@ -45,11 +45,11 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "base/limits.h" /* GS_DEFAULT_THRESHOLD */
 #include "input/group.h"
 #include "summary/summary.h"
 #include "advice/whitelist.h"
 
-#define GS_DEFAULT_THRESHOLD  15 /* default new + early_retry per group */
 #define GS_SUGGEST_REASON_MAX (GS_GROUP_MAX + 128) /* bytes, NUL included */
 #define GS_DYN_MIN_GREYLISTED 10 /* heuristic 4 needs this many */
 #define GS_DYN_ADDR_PCT	      75 /* distinct addresses, % of greylisted */

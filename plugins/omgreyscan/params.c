@@ -5,8 +5,6 @@
 #include "config.h" /* rsyslog's configured config.h: sets struct layouts */
 #include "rsyslog.h"
 
-#include <grp.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,8 @@
 
 #include "base/atomicfile.h"
 #include "base/error.h"
+#include "base/limits.h"
+#include "base/owner.h"
 #include "input/group.h"
 #include "input/parser.h"
 #include "tally/tally.h"
@@ -25,18 +25,8 @@
 #include "instance.h"
 #include "params.h"
 
-#define DEFAULT_INTERVAL_S 60
-#define MIN_INTERVAL_S	   1
-#define MAX_INTERVAL_S	   86400
-#define MIN_WINDOW_S	   GS_TALLY_SLOTS /* one second per slot */
-#define MAX_WINDOW_S	   (366 * 86400)
-#define MIN_MAX_GROUPS	   1
-#define MAX_MAX_GROUPS	   10000000
-#define DEFAULT_DOMAINS	   1000 /* summaryDomains: groups listed, 0 all */
-#define MAX_DOMAINS	   10000000
-#define MAX_ID		   ((long long)UINT32_MAX - 1) /* (uid_t)-1 is "unset" */
-#define STATE_SUFFIX	   ".state"
-#define CORRUPT_SUFFIX	   ".corrupt"
+#define STATE_SUFFIX   ".state"
+#define CORRUPT_SUFFIX ".corrupt"
 
 /* Action parameters. The names are matched case-insensitively; rsyslog's own
  * messages quote them as written here. */
@@ -106,40 +96,27 @@ static int check_abs_path(const char *name, const char *path)
 	return -1;
 }
 
-static int resolve_user(const char *name, uid_t *uid)
+/* A fileOwner or fileGroup name: 0, or -1 after logging why. */
+static int lookup_owner(const char *name, uid_t *uid)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	int e;
+	char err[GS_ERRLEN];
 
-	e = getpwnam_r(name, &pw, buf, sizeof(buf), &res);
-	if (res == NULL) {
-		LogError(0, RS_RET_INVALID_PARAMS,
-			 "omgreyscan: parameter 'fileOwner': user '%s' not "
-			 "found%s%s",
-			 name, e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
-		return -1;
-	}
-	*uid = pw.pw_uid;
-	return 0;
+	if (gs_uid_lookup(name, uid, err, sizeof(err)) == 0)
+		return 0;
+	LogError(0, RS_RET_INVALID_PARAMS,
+		 "omgreyscan: parameter 'fileOwner': %s", err);
+	return -1;
 }
 
-static int resolve_group(const char *name, gid_t *gid)
+static int lookup_group(const char *name, gid_t *gid)
 {
-	struct group gr, *res = NULL;
-	char buf[16384]; /* group entries list members: be generous */
-	int e;
+	char err[GS_ERRLEN];
 
-	e = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
-	if (res == NULL) {
-		LogError(0, RS_RET_INVALID_PARAMS,
-			 "omgreyscan: parameter 'fileGroup': group '%s' not "
-			 "found%s%s",
-			 name, e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
-		return -1;
-	}
-	*gid = gr.gr_gid;
-	return 0;
+	if (gs_gid_lookup(name, gid, err, sizeof(err)) == 0)
+		return 0;
+	LogError(0, RS_RET_INVALID_PARAMS,
+		 "omgreyscan: parameter 'fileGroup': %s", err);
+	return -1;
 }
 
 /* annotate="on" adds $!greyscan to the message, which later actions see only
@@ -191,19 +168,19 @@ static int apply_ids(instanceData *d, const struct id_params *p)
 			 "'fileGroupNum' exclude each other");
 		return -1;
 	}
-	if (p->owner != NULL && resolve_user(p->owner, &d->fopts.uid) != 0)
+	if (p->owner != NULL && lookup_owner(p->owner, &d->fopts.uid) != 0)
 		return -1;
-	if (p->group != NULL && resolve_group(p->group, &d->fopts.gid) != 0)
+	if (p->group != NULL && lookup_group(p->group, &d->fopts.gid) != 0)
 		return -1;
 	if (p->have_owner_num) {
-		if (check_range("fileOwnerNum", p->owner_num, 0, MAX_ID, "") !=
-		    0)
+		if (check_range("fileOwnerNum", p->owner_num, 0, GS_UID_MAX,
+				"") != 0)
 			return -1;
 		d->fopts.uid = (uid_t)p->owner_num;
 	}
 	if (p->have_group_num) {
-		if (check_range("fileGroupNum", p->group_num, 0, MAX_ID, "") !=
-		    0)
+		if (check_range("fileGroupNum", p->group_num, 0, GS_GID_MAX,
+				"") != 0)
 			return -1;
 		d->fopts.gid = (gid_t)p->group_num;
 	}
@@ -253,22 +230,23 @@ static int read_params(instanceData *d, struct cnfparamvals *pv)
 		} else {
 			free(s);
 			if (!strcmp(name, "interval")) {
-				if (check_range(name, n, MIN_INTERVAL_S,
-						MAX_INTERVAL_S, " seconds"))
+				if (check_range(name, n, GS_INTERVAL_MIN_S,
+						GS_INTERVAL_MAX_S, " seconds"))
 					goto out;
 				d->interval_s = (int)n;
 			} else if (!strcmp(name, "window")) {
-				if (check_range(name, n, MIN_WINDOW_S,
-						MAX_WINDOW_S, " seconds"))
+				if (check_range(name, n, GS_TALLY_SLOTS,
+						GS_WINDOW_MAX_S, " seconds"))
 					goto out;
 				d->tally_cfg.window_s = (uint32_t)n;
 			} else if (!strcmp(name, "maxGroups")) {
-				if (check_range(name, n, MIN_MAX_GROUPS,
-						MAX_MAX_GROUPS, ""))
+				if (check_range(name, n, GS_MAX_GROUPS_MIN,
+						GS_MAX_GROUPS_MAX, ""))
 					goto out;
 				d->tally_cfg.max_groups = (size_t)n;
 			} else if (!strcmp(name, "summaryDomains")) {
-				if (check_range(name, n, 0, MAX_DOMAINS, ""))
+				if (check_range(name, n, 0,
+						GS_SUMMARY_DOMAINS_MAX, ""))
 					goto out;
 				d->summary_domains = (size_t)n;
 			} else if (!strcmp(name, "fileCreateMode")) {
@@ -333,14 +311,14 @@ void omgs_params_free(struct cnfparamvals *pv)
 
 void omgs_params_defaults(instanceData *d)
 {
-	d->interval_s = DEFAULT_INTERVAL_S;
+	d->interval_s = GS_DEFAULT_INTERVAL_S;
 	d->tally_cfg.window_s = GS_DEFAULT_WINDOW_S;
 	d->tally_cfg.max_groups = GS_DEFAULT_MAX_GROUPS;
 	d->group_mode = GS_GROUP_REGISTRABLE;
 	d->strip_labels = 0;
 	gs_file_opts_default(&d->fopts);
 	d->annotate = 0;
-	d->summary_domains = DEFAULT_DOMAINS;
+	d->summary_domains = GS_DEFAULT_SUMMARY_DOMAINS;
 }
 
 int omgs_params_apply(instanceData *d, struct cnfparamvals *pv)
