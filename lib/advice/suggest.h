@@ -127,9 +127,6 @@ bool gs_suggest_is_dynamic(const struct gs_group_stats *g,
 			   const char *registrable, char *reason,
 			   size_t reasonlen);
 
-/* "45s", "5m10s", "2h03m", "3d04h": a duration for humans. */
-void gs_format_duration(uint64_t seconds, char *out, size_t outlen);
-
 /* Copies src into out (truncating to outlen - 1 bytes) with control
  * characters and '|' replaced by '?', for plugin output and comments. */
 void gs_text_clean(const char *src, char *out, size_t outlen);
