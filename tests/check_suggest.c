@@ -9,6 +9,7 @@
 
 #include "base/duration.h"
 #include "base/error.h"
+#include "base/sanitize.h"
 #include "advice/suggest.h"
 #include "advice/whitelist.h"
 

@@ -8,6 +8,7 @@
 
 #include "base/duration.h"
 #include "base/error.h"
+#include "base/sanitize.h"
 
 #define TIME_TEXT_MAX 32 /* bytes of "2026-11-27 19:00 UTC" and more */
 
@@ -24,20 +25,6 @@ void gs_suggest_opts_default(struct gs_suggest_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->threshold = GS_DEFAULT_THRESHOLD;
-}
-
-void gs_text_clean(const char *src, char *out, size_t outlen)
-{
-	size_t i;
-	unsigned char c;
-
-	if (outlen == 0)
-		return;
-	for (i = 0; src != NULL && src[i] != '\0' && i + 1 < outlen; i++) {
-		c = (unsigned char)src[i];
-		out[i] = (c < 0x20 || c == 0x7f || c == '|') ? '?' : (char)c;
-	}
-	out[i] = '\0';
 }
 
 /* ---- dynamic space heuristics ---- */

@@ -127,8 +127,4 @@ bool gs_suggest_is_dynamic(const struct gs_group_stats *g,
 			   const char *registrable, char *reason,
 			   size_t reasonlen);
 
-/* Copies src into out (truncating to outlen - 1 bytes) with control
- * characters and '|' replaced by '?', for plugin output and comments. */
-void gs_text_clean(const char *src, char *out, size_t outlen);
-
 #endif

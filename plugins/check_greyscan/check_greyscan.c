@@ -23,6 +23,7 @@
 #include "base/duration.h"
 #include "base/error.h"
 #include "base/range.h"
+#include "base/sanitize.h"
 #include "summary/summary.h"
 #include "advice/suggest.h"
 #include "base/number.h"
