@@ -28,6 +28,7 @@
 #include "advice/suggest.h"
 #include "summary/summary_file.h"
 #include "tally/tally.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
 #define EXIT_USAGE	    2

@@ -48,6 +48,7 @@
 #include "base/limits.h" /* GS_DEFAULT_THRESHOLD */
 #include "input/group.h"
 #include "summary/summary.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
 #define GS_SUGGEST_REASON_MAX (GS_GROUP_MAX + 128) /* bytes, NUL included */

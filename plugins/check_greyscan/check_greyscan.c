@@ -28,6 +28,7 @@
 #include "advice/suggest.h"
 #include "base/number.h"
 #include "summary/summary_file.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
 #define PROGNAME	   "check_greyscan"
