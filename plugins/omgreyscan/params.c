@@ -187,80 +187,94 @@ static int apply_ids(instanceData *d, const struct id_params *p)
 	return 0;
 }
 
+/* A string parameter (eCmdHdlrString): d or ids keeps s, or it is freed
+ * here. 0, or -1 after logging why. */
+static int read_string(instanceData *d, struct id_params *ids, const char *name,
+		       char *s)
+{
+	char err[GS_ERRLEN];
+	int ret = 0;
+
+	if (!strcmp(name, "summaryFile")) {
+		d->summary_path = s;
+	} else if (!strcmp(name, "stateFile")) {
+		d->state_path = s;
+	} else if (!strcmp(name, "ruleBase")) {
+		free(d->rulebase_path);
+		d->rulebase_path = s;
+	} else if (!strcmp(name, "fileOwner")) {
+		ids->owner = s;
+	} else if (!strcmp(name, "fileGroup")) {
+		ids->group = s;
+	} else {
+		if (!strcmp(name, "grouping") &&
+		    gs_group_mode_parse(s, &d->group_mode, &d->strip_labels,
+					err, sizeof(err)) != 0) {
+			LogError(0, RS_RET_INVALID_PARAMS,
+				 "omgreyscan: parameter 'grouping': %s", err);
+			ret = -1;
+		}
+		free(s);
+	}
+	return ret;
+}
+
+/* A number parameter (integers, the mode, the binary annotate), checked
+ * against its range. 0, or -1 after logging why. */
+static int read_number(instanceData *d, struct id_params *ids, const char *name,
+		       long long n)
+{
+	if (!strcmp(name, "interval")) {
+		if (check_range(name, n, GS_INTERVAL_MIN_S, GS_INTERVAL_MAX_S,
+				" seconds"))
+			return -1;
+		d->interval_s = (int)n;
+	} else if (!strcmp(name, "window")) {
+		if (check_range(name, n, GS_TALLY_SLOTS, GS_WINDOW_MAX_S,
+				" seconds"))
+			return -1;
+		d->tally_cfg.window_s = (uint32_t)n;
+	} else if (!strcmp(name, "maxGroups")) {
+		if (check_range(name, n, GS_MAX_GROUPS_MIN, GS_MAX_GROUPS_MAX,
+				""))
+			return -1;
+		d->tally_cfg.max_groups = (size_t)n;
+	} else if (!strcmp(name, "summaryDomains")) {
+		if (check_range(name, n, 0, GS_SUMMARY_DOMAINS_MAX, ""))
+			return -1;
+		d->summary_domains = (size_t)n;
+	} else if (!strcmp(name, "fileCreateMode")) {
+		d->fopts.mode = (mode_t)n;
+	} else if (!strcmp(name, "fileOwnerNum")) {
+		ids->owner_num = n;
+		ids->have_owner_num = 1;
+	} else if (!strcmp(name, "fileGroupNum")) {
+		ids->group_num = n;
+		ids->have_group_num = 1;
+	} else if (!strcmp(name, "annotate")) {
+		d->annotate = (int)n;
+	}
+	return 0;
+}
+
 /* Copies the parsed values into d, checking each. */
 static int read_params(instanceData *d, struct cnfparamvals *pv)
 {
 	struct id_params ids = {0};
-	char err[GS_ERRLEN];
 	const char *name;
-	long long n;
-	char *s;
-	int i, ret = -1;
+	int i, r, ret = -1;
 
 	for (i = 0; i < actpblk.nParams; i++) {
 		if (!pv[i].bUsed)
 			continue;
 		name = actpblk.descr[i].name;
-		n = pv[i].val.d.n;
-		s = NULL;
 		if (pv[i].val.datatype == 'S')
-			s = es_str2cstr(pv[i].val.d.estr, NULL);
-		if (!strcmp(name, "summaryFile")) {
-			d->summary_path = s;
-		} else if (!strcmp(name, "stateFile")) {
-			d->state_path = s;
-		} else if (!strcmp(name, "ruleBase")) {
-			free(d->rulebase_path);
-			d->rulebase_path = s;
-		} else if (!strcmp(name, "fileOwner")) {
-			ids.owner = s;
-		} else if (!strcmp(name, "fileGroup")) {
-			ids.group = s;
-		} else if (!strcmp(name, "grouping")) {
-			if (gs_group_mode_parse(s, &d->group_mode,
-						&d->strip_labels, err,
-						sizeof(err)) != 0) {
-				LogError(0, RS_RET_INVALID_PARAMS,
-					 "omgreyscan: parameter 'grouping': %s",
-					 err);
-				free(s);
-				goto out;
-			}
-			free(s);
-		} else {
-			free(s);
-			if (!strcmp(name, "interval")) {
-				if (check_range(name, n, GS_INTERVAL_MIN_S,
-						GS_INTERVAL_MAX_S, " seconds"))
-					goto out;
-				d->interval_s = (int)n;
-			} else if (!strcmp(name, "window")) {
-				if (check_range(name, n, GS_TALLY_SLOTS,
-						GS_WINDOW_MAX_S, " seconds"))
-					goto out;
-				d->tally_cfg.window_s = (uint32_t)n;
-			} else if (!strcmp(name, "maxGroups")) {
-				if (check_range(name, n, GS_MAX_GROUPS_MIN,
-						GS_MAX_GROUPS_MAX, ""))
-					goto out;
-				d->tally_cfg.max_groups = (size_t)n;
-			} else if (!strcmp(name, "summaryDomains")) {
-				if (check_range(name, n, 0,
-						GS_SUMMARY_DOMAINS_MAX, ""))
-					goto out;
-				d->summary_domains = (size_t)n;
-			} else if (!strcmp(name, "fileCreateMode")) {
-				d->fopts.mode = (mode_t)n;
-			} else if (!strcmp(name, "fileOwnerNum")) {
-				ids.owner_num = n;
-				ids.have_owner_num = 1;
-			} else if (!strcmp(name, "fileGroupNum")) {
-				ids.group_num = n;
-				ids.have_group_num = 1;
-			} else if (!strcmp(name, "annotate")) {
-				d->annotate = (int)n;
-			}
-		}
+			r = read_string(d, &ids, name,
+					es_str2cstr(pv[i].val.d.estr, NULL));
+		else
+			r = read_number(d, &ids, name, pv[i].val.d.n);
+		if (r != 0)
+			goto out;
 	}
 	if (apply_ids(d, &ids) != 0)
 		goto out;
