@@ -63,11 +63,11 @@
 #include "base/listfile.h"
 #include "summary/summary.h"
 
-/* postgrey's defaults; a missing file whose name ends in ".local" is fine. */
+/* postgrey's defaults; a missing file whose name ends in ".local" is fine.
+ * A line longer than GS_WHITELIST_MAX_LINE_BYTES is an error. */
 #define GS_POSTGREY_WHITELIST	    "/etc/postgrey/whitelist_clients"
 #define GS_POSTGREY_WHITELIST_LOCAL "/etc/postgrey/whitelist_clients.local"
-#define GS_WHITELIST_MAX_LINE_BYTES GS_LISTFILE_MAX_LINE_BYTES /* or an error  \
-								*/
+#define GS_WHITELIST_MAX_LINE_BYTES GS_LISTFILE_MAX_LINE_BYTES
 /* PCRE2 limits per regex test of one client name (names are at most a few
  * hundred bytes; an ordinary regex needs far less): backtracking steps
  * (pcre2_set_match_limit) and backtracking depth (pcre2_set_depth_limit). */
