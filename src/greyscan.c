@@ -6,8 +6,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <grp.h>
-#include <pwd.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,6 +18,8 @@
 
 #include "base/atomicfile.h"
 #include "base/error.h"
+#include "base/limits.h"
+#include "base/owner.h"
 #include "input/group.h"
 #include "base/number.h"
 #include "input/parser.h"
@@ -28,16 +28,14 @@
 #include "advice/suggest.h"
 #include "summary/summary_file.h"
 #include "tally/tally.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
-#define EXIT_USAGE		2
-#define MAX_WHITELISTS		16
-#define MAX_WINDOW_S		(366u * 86400)
-#define MAX_GROUPS_LIMIT	10000000UL
-#define DEFAULT_SUMMARY_DOMAINS 1000UL /* busiest groups listed; 0: all */
-#define OPT_SUMMARY_DOMAINS	256    /* long option only */
-#define OPT_OWNER		257
-#define OPT_GROUP		258
+#define EXIT_USAGE	    2
+#define MAX_WHITELISTS	    16
+#define OPT_SUMMARY_DOMAINS 256 /* long option only */
+#define OPT_OWNER	    257
+#define OPT_GROUP	    258
 
 static const char *progname = "greyscan";
 
@@ -68,7 +66,7 @@ static void usage(FILE *out)
 	    "      --group GROUP      group of the summary (name or number)\n"
 	    "      --summary-domains N  busiest domains in the summary and "
 	    "report\n"
-	    "                         (default %lu, 0: all)\n"
+	    "                         (default %d, 0: all)\n"
 	    "report options:\n"
 	    "  -j, --json             print JSON instead of a table\n"
 	    "  -l, --limit N          rows (default 20, 0: all)\n"
@@ -86,7 +84,7 @@ static void usage(FILE *out)
 	    "Give\n"
 	    "rotated logs oldest first: mail.log.2.gz mail.log.1 mail.log\n",
 	    progname, progname, progname, progname, GS_DEFAULT_MAX_GROUPS,
-	    gs_rulebase_default_path(), DEFAULT_SUMMARY_DOMAINS,
+	    gs_rulebase_default_path(), GS_DEFAULT_SUMMARY_DOMAINS,
 	    GS_DEFAULT_IGNORE_FILE, GS_DEFAULT_THRESHOLD);
 }
 
@@ -96,48 +94,6 @@ static int bad_usage(const char *fmt, const char *arg)
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\nTry '%s --help'.\n", progname);
 	return EXIT_USAGE;
-}
-
-/* An octal permission mode such as "0640" or "644". */
-static bool parse_mode(const char *text, mode_t *out)
-{
-	size_t len = strlen(text);
-
-	if (len == 0 || len > 4 || strspn(text, "01234567") != len)
-		return false;
-	*out = (mode_t)strtoul(text, NULL, 8);
-	return true;
-}
-
-/* A user name, or a number for an id without a name. */
-static bool parse_owner(const char *text, uid_t *out)
-{
-	const struct passwd *pw = getpwnam(text);
-	unsigned long v;
-
-	if (pw != NULL) {
-		*out = pw->pw_uid;
-		return true;
-	}
-	if (!gs_parse_ulong(text, 0, (uid_t)-1 - 1, &v))
-		return false;
-	*out = (uid_t)v;
-	return true;
-}
-
-static bool parse_group(const char *text, gid_t *out)
-{
-	const struct group *gr = getgrnam(text);
-	unsigned long v;
-
-	if (gr != NULL) {
-		*out = gr->gr_gid;
-		return true;
-	}
-	if (!gs_parse_ulong(text, 0, (gid_t)-1 - 1, &v))
-		return false;
-	*out = (gid_t)v;
-	return true;
 }
 
 static int cmd_scan(int argc, char **argv)
@@ -157,7 +113,7 @@ static int cmd_scan(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	unsigned long summary_domains = DEFAULT_SUMMARY_DOMAINS;
+	unsigned long summary_domains = GS_DEFAULT_SUMMARY_DOMAINS;
 	struct gs_tally_config tcfg = {GS_DEFAULT_WINDOW_S,
 				       GS_DEFAULT_MAX_GROUPS};
 	struct gs_file_opts fopts;
@@ -186,19 +142,20 @@ static int cmd_scan(int argc, char **argv)
 			break;
 		case 'w':
 			if (!gs_parse_duration(optarg, GS_TALLY_SLOTS,
-					       MAX_WINDOW_S, &tcfg.window_s))
+					       GS_WINDOW_MAX_S, &tcfg.window_s))
 				return bad_usage(
 				    "invalid --window '%s' (28s to 366d)",
 				    optarg);
 			break;
 		case 'm':
-			if (!gs_parse_ulong(optarg, 1, MAX_GROUPS_LIMIT, &v))
+			if (!gs_parse_ulong(optarg, GS_MAX_GROUPS_MIN,
+					    GS_MAX_GROUPS_MAX, &v))
 				return bad_usage("invalid --max-groups '%s'",
 						 optarg);
 			tcfg.max_groups = v;
 			break;
 		case OPT_SUMMARY_DOMAINS:
-			if (!gs_parse_ulong(optarg, 0, MAX_GROUPS_LIMIT,
+			if (!gs_parse_ulong(optarg, 0, GS_SUMMARY_DOMAINS_MAX,
 					    &summary_domains))
 				return bad_usage(
 				    "invalid --summary-domains '%s'", optarg);
@@ -217,18 +174,21 @@ static int cmd_scan(int argc, char **argv)
 						 optarg);
 			break;
 		case 'M':
-			if (!parse_mode(optarg, &fopts.mode))
+			if (gs_mode_parse(optarg, &fopts.mode, err,
+					  sizeof(err)) < 0)
 				return bad_usage(
 				    "invalid --mode '%s' (octal, e.g. 0640)",
 				    optarg);
 			break;
 		case OPT_OWNER:
-			if (!parse_owner(optarg, &fopts.uid))
+			if (gs_uid_parse(optarg, &fopts.uid, err, sizeof(err)) <
+			    0)
 				return bad_usage("unknown --owner '%s'",
 						 optarg);
 			break;
 		case OPT_GROUP:
-			if (!parse_group(optarg, &fopts.gid))
+			if (gs_gid_parse(optarg, &fopts.gid, err, sizeof(err)) <
+			    0)
 				return bad_usage("unknown --group '%s'",
 						 optarg);
 			break;

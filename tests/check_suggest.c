@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/duration.h"
 #include "base/error.h"
+#include "base/sanitize.h"
 #include "advice/suggest.h"
 #include "advice/whitelist.h"
 

@@ -14,6 +14,7 @@
 
 #include "base/addr.h"
 #include "base/error.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
 static char tmpdir[256];

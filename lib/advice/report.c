@@ -18,6 +18,8 @@
 
 #include <libfastjson/json.h>
 
+#include "base/duration.h"
+
 #define NUM_LEN 24   /* bytes of a uint64 in decimal, NUL included */
 #define COL_GAP "  " /* between table columns */
 
@@ -46,21 +48,13 @@ static int col_left(enum col c)
 	return c == COL_DOMAIN || c == COL_EXAMPLE;
 }
 
+/* A delay column: "-" when the group had no delayed pass. */
 static void format_delay(char *buf, size_t len, uint64_t n, uint32_t s)
 {
 	if (n == 0)
 		snprintf(buf, len, "-");
-	else if (s < 60)
-		snprintf(buf, len, "%" PRIu32 "s", s);
-	else if (s < 3600)
-		snprintf(buf, len, "%" PRIu32 "m%02" PRIu32 "s", s / 60,
-			 s % 60);
-	else if (s < 86400)
-		snprintf(buf, len, "%" PRIu32 "h%02" PRIu32 "m", s / 3600,
-			 s % 3600 / 60);
 	else
-		snprintf(buf, len, "%" PRIu32 "d%02" PRIu32 "h", s / 86400,
-			 s % 86400 / 3600);
+		gs_format_duration(s, buf, len);
 }
 
 /* One table row as text; the strings point into bufs or into the summary. */

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/duration.h"
 #include "base/error.h"
+#include "base/sanitize.h"
 
 #define TIME_TEXT_MAX 32 /* bytes of "2026-11-27 19:00 UTC" and more */
 
@@ -23,38 +25,6 @@ void gs_suggest_opts_default(struct gs_suggest_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->threshold = GS_DEFAULT_THRESHOLD;
-}
-
-void gs_text_clean(const char *src, char *out, size_t outlen)
-{
-	size_t i;
-	unsigned char c;
-
-	if (outlen == 0)
-		return;
-	for (i = 0; src != NULL && src[i] != '\0' && i + 1 < outlen; i++) {
-		c = (unsigned char)src[i];
-		out[i] = (c < 0x20 || c == 0x7f || c == '|') ? '?' : (char)c;
-	}
-	out[i] = '\0';
-}
-
-void gs_format_duration(uint64_t s, char *out, size_t outlen)
-{
-	if (s < 60)
-		snprintf(out, outlen, "%llus", (unsigned long long)s);
-	else if (s < 3600)
-		snprintf(out, outlen, "%llum%02llus",
-			 (unsigned long long)(s / 60),
-			 (unsigned long long)(s % 60));
-	else if (s < 86400)
-		snprintf(out, outlen, "%lluh%02llum",
-			 (unsigned long long)(s / 3600),
-			 (unsigned long long)(s % 3600 / 60));
-	else
-		snprintf(out, outlen, "%llud%02lluh",
-			 (unsigned long long)(s / 86400),
-			 (unsigned long long)(s % 86400 / 3600));
 }
 
 /* ---- dynamic space heuristics ---- */

@@ -45,11 +45,12 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "base/limits.h" /* GS_DEFAULT_THRESHOLD */
 #include "input/group.h"
 #include "summary/summary.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
-#define GS_DEFAULT_THRESHOLD  15 /* default new + early_retry per group */
 #define GS_SUGGEST_REASON_MAX (GS_GROUP_MAX + 128) /* bytes, NUL included */
 #define GS_DYN_MIN_GREYLISTED 10 /* heuristic 4 needs this many */
 #define GS_DYN_ADDR_PCT	      75 /* distinct addresses, % of greylisted */
@@ -126,12 +127,5 @@ int gs_suggest_write(FILE *out, const struct gs_summary *s,
 bool gs_suggest_is_dynamic(const struct gs_group_stats *g,
 			   const char *registrable, char *reason,
 			   size_t reasonlen);
-
-/* "45s", "5m10s", "2h03m", "3d04h": a duration for humans. */
-void gs_format_duration(uint64_t seconds, char *out, size_t outlen);
-
-/* Copies src into out (truncating to outlen - 1 bytes) with control
- * characters and '|' replaced by '?', for plugin output and comments. */
-void gs_text_clean(const char *src, char *out, size_t outlen);
 
 #endif

@@ -1,49 +1,26 @@
-/* postgrey's whitelist files and greyscan's ignore file (see whitelist.h).
+/* postgrey's whitelist files (see whitelist.h). The lines are read by
+ * base/listfile.c, the address forms parsed by wl_addr.c, and the entries
+ * kept as entries.h says.
  *
  * Concurrency & locking: a loaded list is read-only, so matching needs no
  * lock. The one thing matching writes is the record of regex matches that
  * gave up at a PCRE2 limit (struct match_failures): atomics, updated without
  * a lock, read by gs_whitelist_match_failures(). The PCRE2 match context is
  * only read by pcre2_match() and is shared; match data is per call. */
+#include "gs_config.h"
+
 #include "advice/whitelist.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <errno.h>
-#include <pcre2.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "advice/entries.h"
+#include "advice/wl_addr.h"
 #include "base/error.h"
-
-/* IPv4 lives at ::a.b.c.d in the IPv6 space, as in NetAddr::IP. */
-#define V4_IN_V6_PREFIX 96
-
-enum entry_kind {
-	ENTRY_NAME,  /* name or any subdomain */
-	ENTRY_REGEX, /* /RE/ */
-	ENTRY_NET,   /* address or network */
-};
-
-struct entry {
-	enum entry_kind kind;
-	char *text;	  /* as written */
-	const char *file; /* owned by the list's files */
-	unsigned line;
-	pcre2_code *re;	    /* ENTRY_REGEX */
-	struct gs_addr net; /* ENTRY_NET: AF_INET6, host bits cleared */
-	unsigned prefix;    /* ENTRY_NET: 0..128 */
-};
-
-struct entry_list {
-	struct entry *e;
-	size_t n, cap;
-	char **files;
-	size_t n_files;
-};
+#include "base/listfile.h"
 
 /* Regex matches that hit a PCRE2 limit. Separate from the list so that
  * matching, which takes a const whitelist, may count them. */
@@ -53,166 +30,12 @@ struct match_failures {
 };
 
 struct gs_whitelist {
-	struct entry_list list;
+	struct gs_entry_list list;
 	size_t warnings;
 	char first_warning[GS_ERRLEN];
 	pcre2_match_context *mctx; /* the limits below, for every regex */
 	struct match_failures *failures;
 };
-
-struct gs_ignore {
-	struct entry_list list;
-};
-
-/* ---- lists ---- */
-
-static void list_free(struct entry_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->e[i].text);
-		pcre2_code_free(l->e[i].re);
-	}
-	free(l->e);
-	for (i = 0; i < l->n_files; i++)
-		free(l->files[i]);
-	free(l->files);
-	memset(l, 0, sizeof(*l));
-}
-
-/* Remembers path; entries point at the copy. NULL on no memory. */
-static const char *list_add_file(struct entry_list *l, const char *path)
-{
-	char **files;
-	char *copy;
-
-	copy = strdup(path);
-	if (copy == NULL)
-		return NULL;
-	files = realloc(l->files, (l->n_files + 1) * sizeof(*files));
-	if (files == NULL) {
-		free(copy);
-		return NULL;
-	}
-	l->files = files;
-	l->files[l->n_files++] = copy;
-	return copy;
-}
-
-/* Appends e, taking ownership of e->text and e->re (released on failure
- * too). -1 on no memory. */
-static int list_add(struct entry_list *l, struct entry *e)
-{
-	struct entry *grown;
-	size_t cap;
-
-	if (l->n == l->cap) {
-		cap = l->cap ? l->cap * 2 : 32;
-		grown = realloc(l->e, cap * sizeof(*grown));
-		if (grown == NULL) {
-			free(e->text);
-			pcre2_code_free(e->re);
-			return -1;
-		}
-		l->e = grown;
-		l->cap = cap;
-	}
-	l->e[l->n++] = *e;
-	return 0;
-}
-
-/* ---- line handling, as postgrey: s/#.*$//; s/^\s+//; s/\s+$// ---- */
-
-/* Perl's \s on bytes: ASCII white space only, whatever the locale. */
-static bool is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-	       c == '\v';
-}
-
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static char *strip_line(char *s)
-{
-	char *end;
-
-	end = strchr(s, '#');
-	if (end != NULL)
-		*end = '\0';
-	while (is_space((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && is_space((unsigned char)end[-1]))
-		end--;
-	*end = '\0';
-	return s;
-}
-
-static bool has_space(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (is_space((unsigned char)*s))
-			return true;
-	return false;
-}
-
-/* Reads one line into buf. 1: a line, 0: end of file, -1: too long or a
- * read error (err filled). */
-static int read_line(FILE *f, char *buf, size_t buflen, const char *path,
-		     unsigned lineno, char *err, size_t errlen)
-{
-	size_t len;
-
-	if (fgets(buf, (int)buflen, f) == NULL) {
-		if (ferror(f))
-			return gs_seterr(err, errlen, "%s:%u: read error: %s",
-					 path, lineno, strerror(errno));
-		return 0;
-	}
-	len = strlen(buf);
-	if (len == buflen - 1 && buf[len - 1] != '\n')
-		return gs_seterr(err, errlen,
-				 "%s:%u: line longer than %u bytes", path,
-				 lineno, GS_WHITELIST_MAX_LINE_BYTES);
-	return 1;
-}
-
-/* ---- name entries: (?:^|\.)\QNAME\E$ with /i ---- */
-
-static bool ascii_eq_nocase(const char *a, const char *b, size_t n)
-{
-	size_t i;
-	unsigned char ca, cb;
-
-	for (i = 0; i < n; i++) {
-		ca = (unsigned char)a[i];
-		cb = (unsigned char)b[i];
-		if (ca >= 'A' && ca <= 'Z')
-			ca += 'a' - 'A';
-		if (cb >= 'A' && cb <= 'Z')
-			cb += 'a' - 'A';
-		if (ca != cb)
-			return false;
-	}
-	return true;
-}
-
-static bool name_matches(const char *entry, const char *name)
-{
-	size_t elen = strlen(entry), nlen = strlen(name);
-	const char *tail;
-
-	if (elen > nlen)
-		return false;
-	tail = name + (nlen - elen);
-	if (!ascii_eq_nocase(tail, entry, elen))
-		return false;
-	return tail == name || tail[-1] == '.';
-}
 
 /* 1: match, 0: no match, -1: PCRE2 gave up (a limit, no memory). */
 static int regex_matches(pcre2_code *re, pcre2_match_context *mctx,
@@ -230,183 +53,6 @@ static int regex_matches(pcre2_code *re, pcre2_match_context *mctx,
 		return 0;
 	return rc >= 0 ? 1 : -1;
 }
-
-/* ---- address entries ---- */
-
-static void v4_to_v6(const uint8_t v4[4], struct gs_addr *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->family = AF_INET6;
-	memcpy(out->bytes + 12, v4, 4);
-}
-
-/* Puts a into the IPv6 space and clears the host bits. */
-static void to_v6_net(const struct gs_addr *a, unsigned prefix,
-		      struct gs_addr *net, unsigned *prefix6)
-{
-	unsigned i, bits;
-
-	if (a->family == AF_INET) {
-		v4_to_v6(a->bytes, net);
-		prefix += V4_IN_V6_PREFIX;
-	} else {
-		*net = *a;
-	}
-	if (prefix > 128)
-		prefix = 128;
-	for (i = 0; i < 16; i++) {
-		bits = prefix > i * 8 ? prefix - i * 8 : 0;
-		if (bits < 8)
-			net->bytes[i] &= (uint8_t)(0xff00u >> bits);
-	}
-	*prefix6 = prefix;
-}
-
-/* Reads n (1..max_digits) decimal digits at *p, advancing it. */
-static bool parse_decimal(const char **p, unsigned max_digits, unsigned *out)
-{
-	const char *s = *p;
-	unsigned v = 0, n = 0;
-
-	while (is_digit((unsigned char)*s) && n < max_digits) {
-		v = v * 10 + (unsigned)(*s++ - '0');
-		n++;
-	}
-	if (n == 0 || is_digit((unsigned char)*s))
-		return false;
-	*out = v;
-	*p = s;
-	return true;
-}
-
-/* One octet of 1..3 digits as inet_aton reads it: a leading 0 makes it
- * octal. false when it is not a valid octet (08, 256). */
-static bool octet_value(const char *s, size_t len, uint8_t *out)
-{
-	unsigned v = 0, base = 10;
-	size_t i;
-
-	if (len > 1 && s[0] == '0')
-		base = 8;
-	for (i = 0; i < len; i++) {
-		if ((unsigned)(s[i] - '0') >= base)
-			return false;
-		v = v * base + (unsigned)(s[i] - '0');
-	}
-	if (v > 255)
-		return false;
-	*out = (uint8_t)v;
-	return true;
-}
-
-/* How many dot-separated groups of 1..3 digits make up the whole of s
- * (optionally followed by "/" and 1..2 digits when there are four), 0 when
- * s has another shape. The shape alone decides the entry kind, as postgrey's
- * regexes do; whether the numbers are valid is decided afterwards. */
-static unsigned ipv4_shape(const char *s, bool *has_prefix)
-{
-	unsigned groups = 0, digits;
-
-	*has_prefix = false;
-	for (;;) {
-		for (digits = 0; is_digit((unsigned char)*s); s++)
-			digits++;
-		if (digits < 1 || digits > 3)
-			return 0;
-		groups++;
-		if (*s != '.')
-			break;
-		s++;
-	}
-	if (groups > 4)
-		return 0;
-	if (*s == '/' && groups == 4) {
-		s++;
-		for (digits = 0; is_digit((unsigned char)*s); s++)
-			digits++;
-		if (digits < 1 || digits > 2)
-			return 0;
-		*has_prefix = true;
-	}
-	return (groups >= 2 && *s == '\0') ? groups : 0;
-}
-
-/* Builds an IPv4 entry of the given shape. false when NetAddr::IP would
- * refuse it (postgrey then skips the line). */
-static bool parse_ipv4_entry(const char *s, unsigned groups, bool has_prefix,
-			     struct gs_addr *net, unsigned *prefix)
-{
-	uint8_t v4[4] = {0, 0, 0, 0};
-	struct gs_addr a;
-	const char *p = s, *dot;
-	unsigned i, len = 24;
-
-	for (i = 0; i < groups; i++) {
-		dot = p + strspn(p, "0123456789");
-		if (!octet_value(p, (size_t)(dot - p), &v4[i]))
-			return false;
-		p = *dot == '.' ? dot + 1 : dot;
-	}
-	/* a.b.c and postgrey's a.b are both /24; a.b.c.d is /32 */
-	if (groups == 4)
-		len = 32;
-	if (has_prefix) {
-		p++; /* the '/' */
-		if (!parse_decimal(&p, 2, &len) || len > 32)
-			return false;
-	}
-	memset(&a, 0, sizeof(a));
-	a.family = AF_INET;
-	memcpy(a.bytes, v4, 4);
-	to_v6_net(&a, len, net, prefix);
-	return true;
-}
-
-/* An IPv6 entry: addr, addr/len (len 1..3 digits), [addr] or [addr]/len
- * (NetAddr::IP ignores the length after a bracketed address: /128). */
-static bool parse_ipv6_entry(const char *s, struct gs_addr *net,
-			     unsigned *prefix)
-{
-	char buf[64];
-	const char *slash, *p;
-	struct gs_addr a;
-	size_t alen;
-	unsigned len = 128;
-	bool bracketed = false;
-
-	slash = strchr(s, '/');
-	alen = slash ? (size_t)(slash - s) : strlen(s);
-	if (alen >= 2 && s[0] == '[' && s[alen - 1] == ']') {
-		bracketed = true;
-		s++;
-		alen -= 2;
-	}
-	if (alen == 0 || alen >= sizeof(buf))
-		return false;
-	memcpy(buf, s, alen);
-	buf[alen] = '\0';
-	if (!gs_addr_parse(buf, &a) || a.family != AF_INET6)
-		return false;
-	if (slash != NULL) {
-		p = slash + 1;
-		if (!parse_decimal(&p, 3, &len) || *p != '\0' || len > 128)
-			return false;
-		if (bracketed)
-			len = 128;
-	}
-	to_v6_net(&a, len, net, prefix);
-	return true;
-}
-
-/* Anything with two colons, postgrey's /^.*\:.*\:.*(?:\/\d{1,3})?$/. */
-static bool ipv6_shape(const char *s)
-{
-	const char *c = strchr(s, ':');
-
-	return c != NULL && strchr(c + 1, ':') != NULL;
-}
-
-/* ---- the whitelist ---- */
 
 struct gs_whitelist *gs_whitelist_new(void)
 {
@@ -432,7 +78,7 @@ void gs_whitelist_free(struct gs_whitelist *wl)
 {
 	if (wl == NULL)
 		return;
-	list_free(&wl->list);
+	gs_entries_free(&wl->list);
 	pcre2_match_context_free(wl->mctx);
 	free(wl->failures);
 	free(wl);
@@ -469,105 +115,97 @@ static int compile_regex(const char *text, size_t len, pcre2_code **out,
 
 /* Classifies one stripped, non-empty line into e (e->text unset). 1: an
  * entry, 0: skipped (warning), -1: error (err filled). */
-static int parse_entry(struct gs_whitelist *wl, const char *s, struct entry *e,
-		       const char *path, unsigned lineno, char *err,
-		       size_t errlen)
+static int parse_entry(struct gs_whitelist *wl, const char *s,
+		       struct gs_entry *e, const char *path, unsigned lineno,
+		       char *err, size_t errlen)
 {
 	size_t len = strlen(s);
 	unsigned groups;
 	bool has_prefix;
 
-	if (len >= 3 && s[0] == '/' && s[len - 1] == '/' && !has_space(s)) {
-		e->kind = ENTRY_REGEX;
+	if (len >= 3 && s[0] == '/' && s[len - 1] == '/' &&
+	    !gs_listfile_has_space(s)) {
+		e->kind = GS_ENTRY_REGEX;
 		if (compile_regex(s + 1, len - 2, &e->re, path, lineno, err,
 				  errlen) < 0)
 			return -1;
 		return 1;
 	}
-	groups = ipv4_shape(s, &has_prefix);
+	groups = gs_wl_ipv4_shape(s, &has_prefix);
 	if (groups != 0) {
-		e->kind = ENTRY_NET;
-		if (parse_ipv4_entry(s, groups, has_prefix, &e->net,
+		e->kind = GS_ENTRY_NET;
+		if (gs_wl_parse_ipv4(s, groups, has_prefix, &e->net,
 				     &e->prefix))
 			return 1;
 		warn_skipped(wl, path, lineno, "not a valid IPv4 address");
 		return 0;
 	}
-	if (ipv6_shape(s)) {
-		e->kind = ENTRY_NET;
-		if (parse_ipv6_entry(s, &e->net, &e->prefix))
+	if (gs_wl_ipv6_shape(s)) {
+		e->kind = GS_ENTRY_NET;
+		if (gs_wl_parse_ipv6(s, &e->net, &e->prefix))
 			return 1;
 		warn_skipped(wl, path, lineno, "not a valid IPv6 address");
 		return 0;
 	}
-	if (has_space(s)) {
+	if (gs_listfile_has_space(s)) {
 		warn_skipped(wl, path, lineno, "doesn't look like a hostname");
 		return 0;
 	}
-	e->kind = ENTRY_NAME;
+	e->kind = GS_ENTRY_NAME;
 	return 1;
+}
+
+/* What gs_whitelist_load passes to add_line for each line. */
+struct load_ctx {
+	struct gs_whitelist *wl;
+	const char *path; /* as given, for messages */
+	const char *file; /* the list's copy, for the entries */
+};
+
+/* One stripped line of a whitelist file: an entry, or a skipped line. */
+static int add_line(void *arg, char *s, unsigned lineno, char *err,
+		    size_t errlen)
+{
+	struct load_ctx *ctx = arg;
+	struct gs_entry e;
+	int got;
+
+	memset(&e, 0, sizeof(e));
+	got = parse_entry(ctx->wl, s, &e, ctx->path, lineno, err, errlen);
+	if (got <= 0)
+		return got;
+	e.file = ctx->file;
+	e.line = lineno;
+	e.text = strdup(s);
+	if (e.text == NULL || gs_entries_add(&ctx->wl->list, &e) < 0) {
+		if (e.text == NULL)
+			pcre2_code_free(e.re);
+		return gs_seterr(err, errlen, "%s:%u: out of memory", ctx->path,
+				 lineno);
+	}
+	return 0;
+}
+
+/* postgrey's rule: a missing whitelist_clients.local is fine. */
+static bool missing_ok(const char *path)
+{
+	size_t len = strlen(path);
+
+	return len >= 6 && strcmp(path + len - 6, ".local") == 0;
 }
 
 int gs_whitelist_load(struct gs_whitelist *wl, const char *path, char *err,
 		      size_t errlen)
 {
-	char buf[GS_WHITELIST_MAX_LINE_BYTES + 2];
-	struct entry e;
-	const char *file, *s;
-	size_t plen;
-	unsigned lineno = 0;
-	int rc = -1, got, saved;
-	FILE *f;
+	struct load_ctx ctx = {wl, path, NULL};
 
 	if (wl == NULL || path == NULL)
 		return gs_seterr(err, errlen, "no whitelist or no path");
-	f = fopen(path, "r");
-	if (f == NULL) {
-		saved = errno;
-		plen = strlen(path);
-		if (saved == ENOENT && plen >= 6 &&
-		    strcmp(path + plen - 6, ".local") == 0)
-			return 0;
-		return gs_seterr(err, errlen, "%s: %s", path, strerror(saved));
-	}
-	file = list_add_file(&wl->list, path);
-	if (file == NULL) {
-		gs_seterr(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		got =
-		    read_line(f, buf, sizeof(buf), path, ++lineno, err, errlen);
-		if (got < 0)
-			goto out;
-		if (got == 0)
-			break;
-		s = strip_line(buf);
-		if (*s == '\0')
-			continue;
-		memset(&e, 0, sizeof(e));
-		got = parse_entry(wl, s, &e, path, lineno, err, errlen);
-		if (got < 0)
-			goto out;
-		if (got == 0)
-			continue;
-		e.file = file;
-		e.line = lineno;
-		e.text = strdup(s);
-		if (e.text == NULL || list_add(&wl->list, &e) < 0) {
-			if (e.text == NULL)
-				pcre2_code_free(e.re);
-			gs_seterr(err, errlen, "%s:%u: out of memory", path,
-				  lineno);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	if (fclose(f) != 0 && rc == 0)
-		rc = gs_seterr(err, errlen, "%s: close: %s", path,
-			       strerror(errno));
-	return rc;
+	ctx.file = gs_entries_add_file(&wl->list, path);
+	if (ctx.file == NULL)
+		return gs_seterr(err, errlen, "%s: out of memory", path);
+	return gs_listfile_read(path, missing_ok(path), add_line, &ctx, err,
+				errlen);
 }
 
 struct gs_whitelist *gs_whitelist_load_default(const char *const *paths,
@@ -612,15 +250,6 @@ const char *gs_whitelist_first_warning(const struct gs_whitelist *wl)
 	return wl ? wl->first_warning : "";
 }
 
-static void set_hit(const struct entry *e, struct gs_wl_hit *hit)
-{
-	if (hit == NULL)
-		return;
-	hit->file = e->file;
-	hit->line = e->line;
-	hit->entry = e->text;
-}
-
 size_t gs_whitelist_match_failures(const struct gs_whitelist *wl,
 				   struct gs_wl_hit *first)
 {
@@ -631,7 +260,7 @@ size_t gs_whitelist_match_failures(const struct gs_whitelist *wl,
 	n = atomic_load(&wl->failures->count);
 	at = atomic_load(&wl->failures->first);
 	if (n > 0 && at > 0 && first != NULL)
-		set_hit(&wl->list.e[at - 1], first);
+		gs_entry_hit(&wl->list.e[at - 1], first);
 	return n;
 }
 
@@ -656,7 +285,7 @@ static bool regex_entry_matches(const struct gs_whitelist *wl, size_t i,
 static bool match_name(const struct gs_whitelist *wl, const char *name,
 		       bool with_regex, struct gs_wl_hit *hit)
 {
-	const struct entry *e;
+	const struct gs_entry *e;
 	size_t i;
 	bool m;
 
@@ -664,14 +293,14 @@ static bool match_name(const struct gs_whitelist *wl, const char *name,
 		return false;
 	for (i = 0; i < wl->list.n; i++) {
 		e = &wl->list.e[i];
-		if (e->kind == ENTRY_NAME)
-			m = name_matches(e->text, name);
-		else if (e->kind == ENTRY_REGEX && with_regex)
+		if (e->kind == GS_ENTRY_NAME)
+			m = gs_entry_name_matches(e->text, name);
+		else if (e->kind == GS_ENTRY_REGEX && with_regex)
 			m = regex_entry_matches(wl, i, name);
 		else
 			continue;
 		if (m) {
-			set_hit(e, hit);
+			gs_entry_hit(e, hit);
 			return true;
 		}
 	}
@@ -688,7 +317,7 @@ bool gs_whitelist_match_net(const struct gs_whitelist *wl,
 			    const struct gs_addr *net, unsigned prefix_len,
 			    struct gs_wl_hit *hit)
 {
-	const struct entry *e;
+	const struct gs_entry *e;
 	struct gs_addr n6;
 	unsigned p6;
 	size_t i;
@@ -698,46 +327,17 @@ bool gs_whitelist_match_net(const struct gs_whitelist *wl,
 	if ((net->family != AF_INET || prefix_len > 32) &&
 	    (net->family != AF_INET6 || prefix_len > 128))
 		return false;
-	to_v6_net(net, prefix_len, &n6, &p6);
+	gs_wl_to_v6_net(net, prefix_len, &n6, &p6);
 	for (i = 0; i < wl->list.n; i++) {
 		e = &wl->list.e[i];
-		if (e->kind != ENTRY_NET || e->prefix > p6)
+		if (e->kind != GS_ENTRY_NET || e->prefix > p6)
 			continue;
 		if (gs_addr_in(&n6, &e->net, e->prefix)) {
-			set_hit(e, hit);
+			gs_entry_hit(e, hit);
 			return true;
 		}
 	}
 	return false;
-}
-
-bool gs_network_group_parse(const char *text, struct gs_addr *net,
-			    unsigned *prefix_len)
-{
-	char buf[64];
-	const char *slash, *p;
-	size_t len;
-	unsigned plen;
-
-	if (text == NULL || text[0] != '[')
-		return false;
-	len = strlen(text);
-	slash = strchr(text, '/');
-	if (len < 4 || text[len - 1] != ']' || slash == NULL)
-		return false;
-	if ((size_t)(slash - text - 1) >= sizeof(buf))
-		return false;
-	memcpy(buf, text + 1, (size_t)(slash - text - 1));
-	buf[slash - text - 1] = '\0';
-	p = slash + 1;
-	if (!parse_decimal(&p, 3, &plen) || *p != ']' || p[1] != '\0')
-		return false;
-	if (!gs_addr_parse(buf, net))
-		return false;
-	if (plen > (net->family == AF_INET ? 32u : 128u))
-		return false;
-	*prefix_len = plen;
-	return true;
 }
 
 bool gs_whitelist_covers(const struct gs_whitelist *wl,
@@ -766,119 +366,4 @@ bool gs_whitelist_covers(const struct gs_whitelist *wl,
 					     i == 0 ? hit : NULL))
 			return false;
 	return true;
-}
-
-/* ---- the ignore file ---- */
-
-struct gs_ignore *gs_ignore_new(void)
-{
-	return calloc(1, sizeof(struct gs_ignore));
-}
-
-void gs_ignore_free(struct gs_ignore *ig)
-{
-	if (ig == NULL)
-		return;
-	list_free(&ig->list);
-	free(ig);
-}
-
-int gs_ignore_load(struct gs_ignore *ig, const char *path, bool missing_ok,
-		   char *err, size_t errlen)
-{
-	char buf[GS_WHITELIST_MAX_LINE_BYTES + 2];
-	struct entry e;
-	const char *file;
-	char *s;
-	unsigned lineno = 0;
-	int rc = -1, got;
-	FILE *f;
-
-	if (ig == NULL || path == NULL)
-		return gs_seterr(err, errlen, "no ignore list or no path");
-	f = fopen(path, "r");
-	if (f == NULL) {
-		if (errno == ENOENT && missing_ok)
-			return 0;
-		return gs_seterr(err, errlen, "%s: %s", path, strerror(errno));
-	}
-	file = list_add_file(&ig->list, path);
-	if (file == NULL) {
-		gs_seterr(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	for (;;) {
-		got =
-		    read_line(f, buf, sizeof(buf), path, ++lineno, err, errlen);
-		if (got < 0)
-			goto out;
-		if (got == 0)
-			break;
-		s = strip_line(buf);
-		if (*s == '.')
-			s++;
-		if (*s == '\0')
-			continue;
-		if (has_space(s)) {
-			gs_seterr(err, errlen,
-				  "%s:%u: '%s' is not one domain (white space)",
-				  path, lineno, s);
-			goto out;
-		}
-		memset(&e, 0, sizeof(e));
-		e.kind = ENTRY_NAME;
-		e.file = file;
-		e.line = lineno;
-		e.text = strdup(s);
-		if (e.text == NULL || list_add(&ig->list, &e) < 0) {
-			gs_seterr(err, errlen, "%s:%u: out of memory", path,
-				  lineno);
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	if (fclose(f) != 0 && rc == 0)
-		rc = gs_seterr(err, errlen, "%s: close: %s", path,
-			       strerror(errno));
-	return rc;
-}
-
-struct gs_ignore *gs_ignore_load_default(const char *path, char *err,
-					 size_t errlen)
-{
-	struct gs_ignore *ig;
-
-	ig = gs_ignore_new();
-	if (ig == NULL) {
-		gs_seterr(err, errlen, "out of memory for the ignore list");
-		return NULL;
-	}
-	if (gs_ignore_load(ig, path ? path : GS_DEFAULT_IGNORE_FILE,
-			   path == NULL, err, errlen) < 0) {
-		gs_ignore_free(ig);
-		return NULL;
-	}
-	return ig;
-}
-
-size_t gs_ignore_count(const struct gs_ignore *ig)
-{
-	return ig ? ig->list.n : 0;
-}
-
-bool gs_ignore_match(const struct gs_ignore *ig, const char *domain,
-		     struct gs_wl_hit *hit)
-{
-	size_t i;
-
-	if (ig == NULL || domain == NULL)
-		return false;
-	for (i = 0; i < ig->list.n; i++) {
-		if (name_matches(ig->list.e[i].text, domain)) {
-			set_hit(&ig->list.e[i], hit);
-			return true;
-		}
-	}
-	return false;
 }

@@ -1,10 +1,11 @@
-/* postgrey's client whitelists (whitelist_clients, whitelist_clients.local)
- * and greyscan's ignore file, read and matched the way postgrey 1.37 does
+/* postgrey's client whitelists (whitelist_clients, whitelist_clients.local),
+ * read and matched the way postgrey 1.37 does
  * (/usr/sbin/postgrey, read_clients_whitelists and the client checks in
  * smtpd_access_policy).
  *
  * Each line loses everything from the first '#', then leading and trailing
- * white space; empty lines are skipped. What is left is, tried in order:
+ * white space; empty lines are skipped (base/listfile.h). What is left is,
+ * tried in order:
  *   /RE/        RE (no white space) is a Perl regular expression, compiled
  *               with PCRE2, case-insensitive and not anchored, tested
  *               against client names.
@@ -48,11 +49,7 @@
  *     when it has examples and every example name ("unknown" included, as
  *     postgrey tests it) matches a name or regex entry.
  *
- * The ignore file: one group per line, '#' comments and white space as
- * above. An entry matches the group's domain and its subdomains exactly like
- * a whitelist name entry (case-insensitive, on a label boundary); a leading
- * '.' is dropped. Network groups are ignored by their name as the summary
- * writes it, "[192.0.2.0/24]". A line with inner white space is an error.
+ * greyscan's ignore file, read the same way, is in ignore.h.
  *
  * Loaded objects are read-only afterwards, but for the atomic count of
  * regex matches that gave up: matching is safe from any thread. */
@@ -63,21 +60,23 @@
 #include <stddef.h>
 
 #include "base/addr.h"
+#include "base/listfile.h"
 #include "summary/summary.h"
 
-/* postgrey's defaults; a missing file whose name ends in ".local" is fine. */
+/* postgrey's defaults; a missing file whose name ends in ".local" is fine.
+ * A line longer than GS_WHITELIST_MAX_LINE_BYTES is an error. */
 #define GS_POSTGREY_WHITELIST	    "/etc/postgrey/whitelist_clients"
 #define GS_POSTGREY_WHITELIST_LOCAL "/etc/postgrey/whitelist_clients.local"
-#define GS_DEFAULT_IGNORE_FILE	    "/etc/greyscan/ignore"
-#define GS_WHITELIST_MAX_LINE_BYTES 4096 /* longer lines are an error */
+#define GS_WHITELIST_MAX_LINE_BYTES GS_LISTFILE_MAX_LINE_BYTES
 /* PCRE2 limits per regex test of one client name (names are at most a few
  * hundred bytes; an ordinary regex needs far less): backtracking steps
  * (pcre2_set_match_limit) and backtracking depth (pcre2_set_depth_limit). */
 #define GS_WHITELIST_MATCH_LIMIT 100000
 #define GS_WHITELIST_DEPTH_LIMIT 1000
 
-/* Which entry matched, for verbose output. The strings belong to the
- * whitelist or ignore object and live as long as it does. */
+/* Which entry matched, for verbose output; the ignore list (ignore.h) uses
+ * it too. The strings belong to the whitelist or ignore object and live as
+ * long as it does. */
 struct gs_wl_hit {
 	const char *file; /* path as given to the load function */
 	unsigned line;	  /* 1-based line number in that file */
@@ -86,7 +85,6 @@ struct gs_wl_hit {
 };
 
 struct gs_whitelist;
-struct gs_ignore;
 
 /* An empty whitelist; NULL on no memory. Free with gs_whitelist_free(). */
 struct gs_whitelist *gs_whitelist_new(void);
@@ -142,29 +140,5 @@ size_t gs_whitelist_match_failures(const struct gs_whitelist *wl,
  * its network and prefix length. false when text is not one. */
 bool gs_network_group_parse(const char *text, struct gs_addr *net,
 			    unsigned *prefix_len);
-
-/* An empty ignore list; NULL on no memory. Free with gs_ignore_free(). */
-struct gs_ignore *gs_ignore_new(void);
-void gs_ignore_free(struct gs_ignore *ig);
-
-/* Adds the entries of path. When missing_ok, a missing file (ENOENT) adds
- * nothing and succeeds (the default file need not exist); otherwise, and
- * for any other failure or a line with inner white space, -1 with err
- * naming path[:line] and the errno text. */
-int gs_ignore_load(struct gs_ignore *ig, const char *path, bool missing_ok,
-		   char *err, size_t errlen);
-
-/* The ignore list from path, which must exist, or when path is NULL from
- * GS_DEFAULT_IGNORE_FILE, which may be missing. NULL with err on no memory
- * or a failure of gs_ignore_load. Free with gs_ignore_free(). */
-struct gs_ignore *gs_ignore_load_default(const char *path, char *err,
-					 size_t errlen);
-
-size_t gs_ignore_count(const struct gs_ignore *ig);
-
-/* True when an entry matches domain or a parent domain of it. NULL ig or
- * domain: false. */
-bool gs_ignore_match(const struct gs_ignore *ig, const char *domain,
-		     struct gs_wl_hit *hit);
 
 #endif

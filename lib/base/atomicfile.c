@@ -162,6 +162,32 @@ static int finish_temp(FILE *out, const struct gs_file_opts *opts,
 	return fsync(fd);
 }
 
+/* Creates the temporary file in dir (its name in *tmp) and opens it as a
+ * fully buffered stream. NULL with errno set and *step naming what failed;
+ * *tmp is set once the file exists, so that the caller removes it. */
+static FILE *open_temp(const char *dir, const char *base, char **tmp,
+		       const char **step)
+{
+	FILE *out;
+	int fd, saved;
+
+	*step = "create temporary file";
+	fd = create_temp(dir, base, tmp);
+	if (fd < 0)
+		return NULL;
+	*step = "fdopen";
+	out = fdopen(fd, "w");
+	if (out == NULL) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	/* Bigger writes than the default st_blksize; failure is harmless. */
+	(void)setvbuf(out, NULL, _IOFBF, WRITE_BUFFER_BYTES);
+	return out;
+}
+
 int gs_atomic_write_with(const char *path, const struct gs_file_opts *opts,
 			 gs_atomic_fill_fn fill, void *ctx, char *err,
 			 size_t errlen)
@@ -171,7 +197,7 @@ int gs_atomic_write_with(const char *path, const struct gs_file_opts *opts,
 	const char *base, *step;
 	char *dir = NULL, *tmp = NULL;
 	FILE *out = NULL;
-	int fd, rc = -1, saved;
+	int rc = -1, saved;
 
 	if (path == NULL || *path == '\0')
 		return gs_seterr(err, errlen, "atomic write: empty path");
@@ -184,20 +210,9 @@ int gs_atomic_write_with(const char *path, const struct gs_file_opts *opts,
 	step = "split path";
 	if (split_path(path, &dir, &base) < 0)
 		goto fail;
-	step = "create temporary file";
-	fd = create_temp(dir, base, &tmp);
-	if (fd < 0)
+	out = open_temp(dir, base, &tmp, &step);
+	if (out == NULL)
 		goto fail;
-	step = "fdopen";
-	out = fdopen(fd, "w");
-	if (out == NULL) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		goto fail;
-	}
-	/* Bigger writes than the default st_blksize; failure is harmless. */
-	(void)setvbuf(out, NULL, _IOFBF, WRITE_BUFFER_BYTES);
 	errno = 0;
 	rc = fill(out, ctx, why, sizeof(why));
 	step = "write";

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define GS_DEFAULT_FILE_MODE 0640
+#include "base/limits.h" /* GS_DEFAULT_FILE_MODE */
 
 struct gs_file_opts {
 	mode_t mode; /* permission bits of the new file */

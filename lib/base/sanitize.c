@@ -3,60 +3,49 @@
 
 #include "base/sanitize.h"
 
-#include <stdint.h>
+#include <stdbool.h>
 #include <string.h>
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), 0 if none. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
+#include "base/utf8.h"
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
+static bool is_unsafe(unsigned char c, unsigned flags)
+{
+	return c < 0x20 || c == 0x7f || ((flags & GS_TEXT_PIPE) && c == '|');
 }
 
-/* Copies in[0..len) into out (outsize >= 1 bytes, NUL-terminated): at most
- * outsize - 1 bytes, never part of a character; control bytes and bytes that
- * are not well-formed UTF-8 become '?', so the text is safe in JSON and on
- * a terminal. Returns the length written. */
-size_t gs_sanitize_text(char *out, size_t outsize, const char *in, size_t len)
+size_t gs_text_copy(char *out, size_t outsize, const char *in, size_t len,
+		    unsigned flags)
 {
 	const unsigned char *s = (const unsigned char *)in;
-	size_t i = 0, o = 0, seq;
+	size_t i = 0, o = 0, seq, step;
 
+	if (outsize == 0)
+		return 0;
 	while (i < len) {
-		seq = utf8_seq_len(s + i, len - i);
-		if (o + (seq > 0 ? seq : 1) > outsize - 1)
+		seq = (flags & GS_TEXT_UTF8) ? gs_utf8_seq_len(s + i, len - i)
+					     : 1;
+		step = seq > 0 ? seq : 1; /* a bad byte is one '?' */
+		if (o + step > outsize - 1)
 			break;
-		if (seq == 0 || s[i] < 0x20 || s[i] == 0x7f) {
+		if (seq == 0 || is_unsafe(s[i], flags)) {
 			out[o++] = '?';
-			i += seq > 0 ? seq : 1;
-			continue;
+		} else {
+			memmove(out + o, s + i, seq); /* out may be in */
+			o += seq;
 		}
-		memcpy(out + o, s + i, seq);
-		o += seq;
-		i += seq;
+		i += step;
 	}
 	out[o] = '\0';
 	return o;
+}
+
+size_t gs_sanitize_text(char *out, size_t outsize, const char *in, size_t len)
+{
+	return gs_text_copy(out, outsize, in, len, GS_TEXT_UTF8);
+}
+
+void gs_text_clean(const char *src, char *out, size_t outlen)
+{
+	gs_text_copy(out, outlen, src, src != NULL ? strlen(src) : 0,
+		     GS_TEXT_PIPE);
 }

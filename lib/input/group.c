@@ -19,6 +19,7 @@
 
 #include "base/addr.h"
 #include "base/error.h"
+#include "base/utf8.h"
 
 #define GS_HOST_NAME_MAX 253 /* bytes of a DNS name without the final dot */
 #define GS_STRIP_MAX	 10  /* labels "strip:N" may drop */
@@ -131,40 +132,6 @@ bad:
 			 text, GS_STRIP_MAX);
 }
 
-/* Length of the well-formed UTF-8 sequence at s (of n bytes), 0 if it is not
- * one (overlong forms, surrogates and values past U+10FFFF are not). */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned long cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
 static bool is_name_byte(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -194,7 +161,7 @@ static bool is_host_name(const char *name, size_t len)
 				return false;
 			seq = 1;
 		} else {
-			seq = utf8_seq_len(s + i, len - i);
+			seq = gs_utf8_seq_len(s + i, len - i);
 			if (seq == 0)
 				return false;
 		}

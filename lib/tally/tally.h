@@ -64,12 +64,11 @@
 #include <time.h>
 
 #include "base/addr.h"
+#include "base/limits.h" /* GS_DEFAULT_WINDOW_S, GS_DEFAULT_MAX_GROUPS */
 #include "input/event.h"
 #include "summary/summary.h"
 
-#define GS_TALLY_SLOTS		   28	       /* slots per window */
-#define GS_DEFAULT_WINDOW_S	   (7 * 86400) /* seconds */
-#define GS_DEFAULT_MAX_GROUPS	   100000
+#define GS_TALLY_SLOTS		   28  /* slots per window */
 #define GS_TALLY_MAX_ADDRS	   64  /* distinct addresses/networks kept */
 #define GS_TALLY_MAX_HOSTS	   16  /* reporting hosts kept per group */
 #define GS_TALLY_MAX_HOST_NAMES	   256 /* host names per tally, "other" too */

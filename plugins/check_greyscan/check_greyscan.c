@@ -20,12 +20,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/duration.h"
 #include "base/error.h"
 #include "base/range.h"
+#include "base/sanitize.h"
 #include "summary/summary.h"
 #include "advice/suggest.h"
 #include "base/number.h"
 #include "summary/summary_file.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
 #define PROGNAME	   "check_greyscan"
@@ -36,8 +39,8 @@
 #define MAX_TIMEOUT_S	   3600
 #define DEFAULT_MAX_AGE_S  172800 /* two days; 0 turns the check off */
 #define MAX_AGE_LIMIT_S	   (10L * 366 * 86400)
-#define MAX_MIN_GREYLISTED 1000000000UL
-#define FIRST_LINE_NAMES   5 /* candidates named on the first line */
+#define MAX_MIN_GREYLISTED 1000000000UL /* suggest --threshold: UINT32_MAX */
+#define FIRST_LINE_NAMES   5		/* candidates named on the first line */
 
 enum state {
 	STATE_OK = 0,
@@ -160,6 +163,76 @@ static int bad_usage(const char *fmt, ...)
 	return STATE_UNKNOWN;
 }
 
+/* One option of parse_args, with its value in optarg. Returns -1 to go on,
+ * or the exit status. */
+static int parse_option(int opt, char **argv, struct config *c)
+{
+	char err[GS_ERRLEN];
+	unsigned long v;
+
+	switch (opt) {
+	case 's':
+		c->summary = optarg;
+		return -1;
+	case 'W':
+		c->whitelists[c->n_whitelists++] = optarg;
+		return -1;
+	case 'i':
+		c->ignore = optarg;
+		return -1;
+	case 'n':
+		if (!gs_parse_ulong(optarg, 1, MAX_MIN_GREYLISTED, &v))
+			return bad_usage("--min-greylisted '%s' is not "
+					 "a number of 1 or more",
+					 optarg);
+		c->sopts.threshold = v;
+		return -1;
+	case 'w':
+	case 'c':
+		if (gs_range_parse(optarg,
+				   opt == 'w' ? &c->warning : &c->critical, err,
+				   sizeof(err)) < 0)
+			return bad_usage("%s", err);
+		if (opt == 'c')
+			c->have_critical = true;
+		return -1;
+	case 'a':
+		if (!gs_parse_ulong(optarg, 0, MAX_AGE_LIMIT_S, &v))
+			return bad_usage("--max-age '%s' is not a "
+					 "number of seconds",
+					 optarg);
+		c->max_age_s = (long)v;
+		return -1;
+	case 'C':
+		c->stale_critical = true;
+		return -1;
+	case 'x':
+		c->sopts.exclude_dynamic = true;
+		return -1;
+	case 't':
+		if (!gs_parse_ulong(optarg, 1, MAX_TIMEOUT_S, &v))
+			return bad_usage("--timeout '%s' is not 1 to "
+					 "3600 seconds",
+					 optarg);
+		c->timeout_s = (unsigned)v;
+		return -1;
+	case 'v':
+		if (c->verbose < 3)
+			c->verbose++;
+		return -1;
+	case 'h':
+		print_help();
+		return STATE_UNKNOWN;
+	case 'V':
+		printf(PROGNAME " (greyscan " PACKAGE_VERSION ")\n");
+		return STATE_UNKNOWN;
+	default:
+		if (optopt != 0 && strchr("sWinwcat", optopt))
+			return bad_usage("option -%c needs a value", optopt);
+		return bad_usage("unknown option '%s'", argv[optind - 1]);
+	}
+}
+
 /* Fills c from argv. Returns -1 to go on, or the exit status. */
 static int parse_args(int argc, char **argv, struct config *c)
 {
@@ -179,76 +252,14 @@ static int parse_args(int argc, char **argv, struct config *c)
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	char err[GS_ERRLEN];
-	unsigned long v;
-	int opt;
+	int opt, rc;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "s:W:i:n:w:c:a:Cxt:vhV", longopts,
 				  NULL)) != -1) {
-		switch (opt) {
-		case 's':
-			c->summary = optarg;
-			break;
-		case 'W':
-			c->whitelists[c->n_whitelists++] = optarg;
-			break;
-		case 'i':
-			c->ignore = optarg;
-			break;
-		case 'n':
-			if (!gs_parse_ulong(optarg, 1, MAX_MIN_GREYLISTED, &v))
-				return bad_usage("--min-greylisted '%s' is not "
-						 "a number of 1 or more",
-						 optarg);
-			c->sopts.threshold = v;
-			break;
-		case 'w':
-		case 'c':
-			if (gs_range_parse(
-				optarg, opt == 'w' ? &c->warning : &c->critical,
-				err, sizeof(err)) < 0)
-				return bad_usage("%s", err);
-			if (opt == 'c')
-				c->have_critical = true;
-			break;
-		case 'a':
-			if (!gs_parse_ulong(optarg, 0, MAX_AGE_LIMIT_S, &v))
-				return bad_usage("--max-age '%s' is not a "
-						 "number of seconds",
-						 optarg);
-			c->max_age_s = (long)v;
-			break;
-		case 'C':
-			c->stale_critical = true;
-			break;
-		case 'x':
-			c->sopts.exclude_dynamic = true;
-			break;
-		case 't':
-			if (!gs_parse_ulong(optarg, 1, MAX_TIMEOUT_S, &v))
-				return bad_usage("--timeout '%s' is not 1 to "
-						 "3600 seconds",
-						 optarg);
-			c->timeout_s = (unsigned)v;
-			break;
-		case 'v':
-			if (c->verbose < 3)
-				c->verbose++;
-			break;
-		case 'h':
-			print_help();
-			return STATE_UNKNOWN;
-		case 'V':
-			printf(PROGNAME " (greyscan " PACKAGE_VERSION ")\n");
-			return STATE_UNKNOWN;
-		default:
-			if (optopt != 0 && strchr("sWinwcat", optopt))
-				return bad_usage("option -%c needs a value",
-						 optopt);
-			return bad_usage("unknown option '%s'",
-					 argv[optind - 1]);
-		}
+		rc = parse_option(opt, argv, c);
+		if (rc >= 0)
+			return rc;
 	}
 	if (optind < argc)
 		return bad_usage("unexpected argument '%s'", argv[optind]);

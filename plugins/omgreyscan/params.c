@@ -5,8 +5,6 @@
 #include "config.h" /* rsyslog's configured config.h: sets struct layouts */
 #include "rsyslog.h"
 
-#include <grp.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,8 @@
 
 #include "base/atomicfile.h"
 #include "base/error.h"
+#include "base/limits.h"
+#include "base/owner.h"
 #include "input/group.h"
 #include "input/parser.h"
 #include "tally/tally.h"
@@ -25,18 +25,8 @@
 #include "instance.h"
 #include "params.h"
 
-#define DEFAULT_INTERVAL_S 60
-#define MIN_INTERVAL_S	   1
-#define MAX_INTERVAL_S	   86400
-#define MIN_WINDOW_S	   GS_TALLY_SLOTS /* one second per slot */
-#define MAX_WINDOW_S	   (366 * 86400)
-#define MIN_MAX_GROUPS	   1
-#define MAX_MAX_GROUPS	   10000000
-#define DEFAULT_DOMAINS	   1000 /* summaryDomains: groups listed, 0 all */
-#define MAX_DOMAINS	   10000000
-#define MAX_ID		   ((long long)UINT32_MAX - 1) /* (uid_t)-1 is "unset" */
-#define STATE_SUFFIX	   ".state"
-#define CORRUPT_SUFFIX	   ".corrupt"
+#define STATE_SUFFIX   ".state"
+#define CORRUPT_SUFFIX ".corrupt"
 
 /* Action parameters. The names are matched case-insensitively; rsyslog's own
  * messages quote them as written here. */
@@ -106,40 +96,27 @@ static int check_abs_path(const char *name, const char *path)
 	return -1;
 }
 
-static int resolve_user(const char *name, uid_t *uid)
+/* A fileOwner or fileGroup name: 0, or -1 after logging why. */
+static int lookup_owner(const char *name, uid_t *uid)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-	int e;
+	char err[GS_ERRLEN];
 
-	e = getpwnam_r(name, &pw, buf, sizeof(buf), &res);
-	if (res == NULL) {
-		LogError(0, RS_RET_INVALID_PARAMS,
-			 "omgreyscan: parameter 'fileOwner': user '%s' not "
-			 "found%s%s",
-			 name, e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
-		return -1;
-	}
-	*uid = pw.pw_uid;
-	return 0;
+	if (gs_uid_lookup(name, uid, err, sizeof(err)) == 0)
+		return 0;
+	LogError(0, RS_RET_INVALID_PARAMS,
+		 "omgreyscan: parameter 'fileOwner': %s", err);
+	return -1;
 }
 
-static int resolve_group(const char *name, gid_t *gid)
+static int lookup_group(const char *name, gid_t *gid)
 {
-	struct group gr, *res = NULL;
-	char buf[16384]; /* group entries list members: be generous */
-	int e;
+	char err[GS_ERRLEN];
 
-	e = getgrnam_r(name, &gr, buf, sizeof(buf), &res);
-	if (res == NULL) {
-		LogError(0, RS_RET_INVALID_PARAMS,
-			 "omgreyscan: parameter 'fileGroup': group '%s' not "
-			 "found%s%s",
-			 name, e != 0 ? ": " : "", e != 0 ? strerror(e) : "");
-		return -1;
-	}
-	*gid = gr.gr_gid;
-	return 0;
+	if (gs_gid_lookup(name, gid, err, sizeof(err)) == 0)
+		return 0;
+	LogError(0, RS_RET_INVALID_PARAMS,
+		 "omgreyscan: parameter 'fileGroup': %s", err);
+	return -1;
 }
 
 /* annotate="on" adds $!greyscan to the message, which later actions see only
@@ -191,21 +168,91 @@ static int apply_ids(instanceData *d, const struct id_params *p)
 			 "'fileGroupNum' exclude each other");
 		return -1;
 	}
-	if (p->owner != NULL && resolve_user(p->owner, &d->fopts.uid) != 0)
+	if (p->owner != NULL && lookup_owner(p->owner, &d->fopts.uid) != 0)
 		return -1;
-	if (p->group != NULL && resolve_group(p->group, &d->fopts.gid) != 0)
+	if (p->group != NULL && lookup_group(p->group, &d->fopts.gid) != 0)
 		return -1;
 	if (p->have_owner_num) {
-		if (check_range("fileOwnerNum", p->owner_num, 0, MAX_ID, "") !=
-		    0)
+		if (check_range("fileOwnerNum", p->owner_num, 0, GS_UID_MAX,
+				"") != 0)
 			return -1;
 		d->fopts.uid = (uid_t)p->owner_num;
 	}
 	if (p->have_group_num) {
-		if (check_range("fileGroupNum", p->group_num, 0, MAX_ID, "") !=
-		    0)
+		if (check_range("fileGroupNum", p->group_num, 0, GS_GID_MAX,
+				"") != 0)
 			return -1;
 		d->fopts.gid = (gid_t)p->group_num;
+	}
+	return 0;
+}
+
+/* A string parameter (eCmdHdlrString): d or ids keeps s, or it is freed
+ * here. 0, or -1 after logging why. */
+static int read_string(instanceData *d, struct id_params *ids, const char *name,
+		       char *s)
+{
+	char err[GS_ERRLEN];
+	int ret = 0;
+
+	if (!strcmp(name, "summaryFile")) {
+		d->summary_path = s;
+	} else if (!strcmp(name, "stateFile")) {
+		d->state_path = s;
+	} else if (!strcmp(name, "ruleBase")) {
+		free(d->rulebase_path);
+		d->rulebase_path = s;
+	} else if (!strcmp(name, "fileOwner")) {
+		ids->owner = s;
+	} else if (!strcmp(name, "fileGroup")) {
+		ids->group = s;
+	} else {
+		if (!strcmp(name, "grouping") &&
+		    gs_group_mode_parse(s, &d->group_mode, &d->strip_labels,
+					err, sizeof(err)) != 0) {
+			LogError(0, RS_RET_INVALID_PARAMS,
+				 "omgreyscan: parameter 'grouping': %s", err);
+			ret = -1;
+		}
+		free(s);
+	}
+	return ret;
+}
+
+/* A number parameter (integers, the mode, the binary annotate), checked
+ * against its range. 0, or -1 after logging why. */
+static int read_number(instanceData *d, struct id_params *ids, const char *name,
+		       long long n)
+{
+	if (!strcmp(name, "interval")) {
+		if (check_range(name, n, GS_INTERVAL_MIN_S, GS_INTERVAL_MAX_S,
+				" seconds"))
+			return -1;
+		d->interval_s = (int)n;
+	} else if (!strcmp(name, "window")) {
+		if (check_range(name, n, GS_TALLY_SLOTS, GS_WINDOW_MAX_S,
+				" seconds"))
+			return -1;
+		d->tally_cfg.window_s = (uint32_t)n;
+	} else if (!strcmp(name, "maxGroups")) {
+		if (check_range(name, n, GS_MAX_GROUPS_MIN, GS_MAX_GROUPS_MAX,
+				""))
+			return -1;
+		d->tally_cfg.max_groups = (size_t)n;
+	} else if (!strcmp(name, "summaryDomains")) {
+		if (check_range(name, n, 0, GS_SUMMARY_DOMAINS_MAX, ""))
+			return -1;
+		d->summary_domains = (size_t)n;
+	} else if (!strcmp(name, "fileCreateMode")) {
+		d->fopts.mode = (mode_t)n;
+	} else if (!strcmp(name, "fileOwnerNum")) {
+		ids->owner_num = n;
+		ids->have_owner_num = 1;
+	} else if (!strcmp(name, "fileGroupNum")) {
+		ids->group_num = n;
+		ids->have_group_num = 1;
+	} else if (!strcmp(name, "annotate")) {
+		d->annotate = (int)n;
 	}
 	return 0;
 }
@@ -214,75 +261,20 @@ static int apply_ids(instanceData *d, const struct id_params *p)
 static int read_params(instanceData *d, struct cnfparamvals *pv)
 {
 	struct id_params ids = {0};
-	char err[GS_ERRLEN];
 	const char *name;
-	long long n;
-	char *s;
-	int i, ret = -1;
+	int i, r, ret = -1;
 
 	for (i = 0; i < actpblk.nParams; i++) {
 		if (!pv[i].bUsed)
 			continue;
 		name = actpblk.descr[i].name;
-		n = pv[i].val.d.n;
-		s = NULL;
 		if (pv[i].val.datatype == 'S')
-			s = es_str2cstr(pv[i].val.d.estr, NULL);
-		if (!strcmp(name, "summaryFile")) {
-			d->summary_path = s;
-		} else if (!strcmp(name, "stateFile")) {
-			d->state_path = s;
-		} else if (!strcmp(name, "ruleBase")) {
-			free(d->rulebase_path);
-			d->rulebase_path = s;
-		} else if (!strcmp(name, "fileOwner")) {
-			ids.owner = s;
-		} else if (!strcmp(name, "fileGroup")) {
-			ids.group = s;
-		} else if (!strcmp(name, "grouping")) {
-			if (gs_group_mode_parse(s, &d->group_mode,
-						&d->strip_labels, err,
-						sizeof(err)) != 0) {
-				LogError(0, RS_RET_INVALID_PARAMS,
-					 "omgreyscan: parameter 'grouping': %s",
-					 err);
-				free(s);
-				goto out;
-			}
-			free(s);
-		} else {
-			free(s);
-			if (!strcmp(name, "interval")) {
-				if (check_range(name, n, MIN_INTERVAL_S,
-						MAX_INTERVAL_S, " seconds"))
-					goto out;
-				d->interval_s = (int)n;
-			} else if (!strcmp(name, "window")) {
-				if (check_range(name, n, MIN_WINDOW_S,
-						MAX_WINDOW_S, " seconds"))
-					goto out;
-				d->tally_cfg.window_s = (uint32_t)n;
-			} else if (!strcmp(name, "maxGroups")) {
-				if (check_range(name, n, MIN_MAX_GROUPS,
-						MAX_MAX_GROUPS, ""))
-					goto out;
-				d->tally_cfg.max_groups = (size_t)n;
-			} else if (!strcmp(name, "summaryDomains")) {
-				if (check_range(name, n, 0, MAX_DOMAINS, ""))
-					goto out;
-				d->summary_domains = (size_t)n;
-			} else if (!strcmp(name, "fileCreateMode")) {
-				d->fopts.mode = (mode_t)n;
-			} else if (!strcmp(name, "fileOwnerNum")) {
-				ids.owner_num = n;
-				ids.have_owner_num = 1;
-			} else if (!strcmp(name, "fileGroupNum")) {
-				ids.group_num = n;
-				ids.have_group_num = 1;
-			} else if (!strcmp(name, "annotate")) {
-				d->annotate = (int)n;
-			}
-		}
+			r = read_string(d, &ids, name,
+					es_str2cstr(pv[i].val.d.estr, NULL));
+		else
+			r = read_number(d, &ids, name, pv[i].val.d.n);
+		if (r != 0)
+			goto out;
 	}
 	if (apply_ids(d, &ids) != 0)
 		goto out;
@@ -333,14 +325,14 @@ void omgs_params_free(struct cnfparamvals *pv)
 
 void omgs_params_defaults(instanceData *d)
 {
-	d->interval_s = DEFAULT_INTERVAL_S;
+	d->interval_s = GS_DEFAULT_INTERVAL_S;
 	d->tally_cfg.window_s = GS_DEFAULT_WINDOW_S;
 	d->tally_cfg.max_groups = GS_DEFAULT_MAX_GROUPS;
 	d->group_mode = GS_GROUP_REGISTRABLE;
 	d->strip_labels = 0;
 	gs_file_opts_default(&d->fopts);
 	d->annotate = 0;
-	d->summary_domains = DEFAULT_DOMAINS;
+	d->summary_domains = GS_DEFAULT_SUMMARY_DOMAINS;
 }
 
 int omgs_params_apply(instanceData *d, struct cnfparamvals *pv)

@@ -8,6 +8,7 @@
 #include "base/addr.h"
 #include "fuzz_common.h"
 #include "summary/summary.h"
+#include "advice/ignore.h"
 #include "advice/whitelist.h"
 
 static const char *const names[] = {

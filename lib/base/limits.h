@@ -1,0 +1,40 @@
+/* The limits and defaults the front ends share: `greyscan scan`
+ * (src/greyscan.c), the rsyslog module (plugins/omgreyscan/params.c) and
+ * the check plugin (plugins/check_greyscan). One definition each, so that
+ * the CLI and the module accept the same values and start from the same
+ * defaults. Units are in the names; a limit is inclusive.
+ *
+ * The shortest window is GS_TALLY_SLOTS seconds (tally/tally.h), one second
+ * per slot: that is the tally's own rule. The highest user and group ids
+ * are GS_UID_MAX and GS_GID_MAX (base/owner.h). Options of the check plugin
+ * alone (max age, timeout) stay in the plugin. */
+#ifndef GS_LIMITS_H
+#define GS_LIMITS_H
+
+/* The sliding window: `--window`, window="" (seconds). */
+#define GS_DEFAULT_WINDOW_S (7 * 86400)
+#define GS_WINDOW_MAX_S	    (366 * 86400) /* a leap year */
+
+/* Sender groups kept in the tally: `--max-groups`, maxGroups="". */
+#define GS_DEFAULT_MAX_GROUPS 100000
+#define GS_MAX_GROUPS_MIN     1
+#define GS_MAX_GROUPS_MAX     10000000
+
+/* The busiest groups listed in the summary, 0 for all of them:
+ * `--summary-domains`, summaryDomains="". */
+#define GS_DEFAULT_SUMMARY_DOMAINS 1000
+#define GS_SUMMARY_DOMAINS_MAX	   10000000
+
+/* Seconds between two summary writes of the module: interval="". */
+#define GS_DEFAULT_INTERVAL_S 60
+#define GS_INTERVAL_MIN_S     1
+#define GS_INTERVAL_MAX_S     86400
+
+/* The summary file's permission bits: `--mode`, fileCreateMode="". */
+#define GS_DEFAULT_FILE_MODE 0640
+
+/* new + early_retry that make a group a whitelist candidate:
+ * `greyscan suggest --threshold`, `check_greyscan --min-greylisted`. */
+#define GS_DEFAULT_THRESHOLD 15
+
+#endif
