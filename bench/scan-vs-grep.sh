@@ -115,12 +115,12 @@ bench_kind() {
 	echo "  $(wc -l <"$k_log") lines ($k_pg from postgrey, $k_decisions decisions), $(($(wc -c <"$k_log") / 1048576)) MiB"
 	echo "  distinct client names: $k_share of the postgrey lines"
 	echo "  best of $GS_BENCH_RUNS runs:"
-	printf '    seed pipeline        %8ss  CPU %6ss  peak RSS %7d KiB\n' \
+	printf '    %-26s %8ss  CPU %6ss  peak RSS %7d KiB\n' "seed pipeline" \
 		"$(bench_secs "$k_grep_ns")" "$BEST_CPU" "$BEST_RSS"
 	rm -f "$out/first.json"
 	for k_t in $THREADS; do
 		if [ "$k_t" = fixed ]; then
-			k_opt='' k_n=2 k_label='greyscan (2 fixed)'
+			k_opt='' k_n=2 k_label='greyscan (reader+counter)'
 		else
 			k_opt="--threads $k_t" k_n=$k_t k_label="greyscan --threads $k_t"
 		fi
@@ -141,12 +141,12 @@ bench_kind() {
 			result_of "$out/summary.json" >"$out/first.json"
 		fi
 		k_ratio=$(bench_ratio "$BEST_NS" "$k_grep_ns")
-		printf '    %-22s %8ss  CPU %6ss  peak RSS %7d KiB  %9s lines/s  %9s per thread  %9s per CPU-s\n' \
+		printf '    %-26s %8ss  CPU %6ss  peak RSS %7d KiB  %9s lines/s  %9s per thread  %9s per CPU-s\n' \
 			"$k_label" "$(bench_secs "$BEST_NS")" "$BEST_CPU" \
 			"$BEST_RSS" "$(rate "$BEST_NS")" "$(rate "$BEST_NS" "$k_n")" \
 			"$(per_cpu "$BEST_CPU")"
 		echo "    ratio $k_label/pipeline (wall): $k_ratio (target <= 1.00)"
-		printf '  %-8s %-22s %2s threads  %8ss vs %8ss  ratio %5s  %9s lines/s per thread\n' \
+		printf '  %-8s %-26s %2s threads  %8ss vs %8ss  ratio %5s  %9s lines/s per thread\n' \
 			"$k_kind" "$k_label" "$k_n" "$(bench_secs "$BEST_NS")" \
 			"$(bench_secs "$k_grep_ns")" "$k_ratio" \
 			"$(rate "$BEST_NS" "$k_n")" >>"$out/table"
