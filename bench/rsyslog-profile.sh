@@ -75,7 +75,7 @@ perf_report() {
 	_data="$PROF_DIR/$1.data"
 	shift
 	"$PERF" report -i "$_data" --stdio --no-children "$@" 2>/dev/null |
-		grep '%' | sed 's/^/    /'
+		grep '%' | grep -v '^#' | sed 's/^/    /'
 }
 
 # Samples or events perf lost in run NAME (0 when none).
