@@ -19,6 +19,14 @@
  * when), so delay= and early-retry's "Ns missing" are consistent with the
  * lines' own timestamps.
  *
+ * --diverse makes the client names repeat less, as big pools and botnets do
+ * in real logs: about 40% of the postgrey lines' client names are distinct
+ * in 2,000,000 lines, against about 20% by default. Pools rotate over more
+ * networks and give every server its own name, and more of the mail is
+ * spam from a botnet, sent over more connections, with fewer clients
+ * without a reverse name. It only adds draws in its own branches, so the
+ * default output stays the same for the same options.
+ *
  * All addresses are from private, shared or documentation ranges and all
  * names under .example or are the big senders' public naming patterns: the
  * text is never contacted. Output is deterministic for a given seed and
@@ -53,6 +61,8 @@
 #define LINES_PER_ARRIVAL 14.5 /* observed mean, retries included */
 #define FLOOD_GAP_US	  2000 /* flood mode: 500 lines a second */
 #define OUT_BUFFER_BYTES  (1u << 20)
+#define POOL_V6_NETS	  16 /* /64s of a pool's IPv6 servers */
+#define DIVERSE_SPREAD	  8  /* --diverse: pools over 8x the networks */
 
 #define PRI_MAIL_INFO	 22
 #define PRI_MAIL_NOTICE	 21
@@ -74,6 +84,7 @@ struct options {
 	enum format format;
 	bool flood;
 	unsigned long flood_domains; /* 0: a new domain on every line */
+	bool diverse; /* --diverse: about twice the distinct client names */
 	const char *output;
 };
 
@@ -298,10 +309,17 @@ static const char *const chimp_domains[] = {"mcdlv.net", "mcsv.net",
 					    "rsgsv.net"};
 static const char *const mimecast_sites[] = {"eu", "us", "uk", "de"};
 
+/* v modulo n; with diverse, v itself: the names of a pool's servers fold
+ * onto a few thousand by default, and are all distinct with --diverse. */
+static unsigned fold(unsigned v, unsigned n, bool diverse)
+{
+	return diverse ? v : v % n;
+}
+
 /* A pool server's reverse DNS name: a function of its address only, as a
  * real PTR is. */
-static void pool_name(const struct pool *p, const struct ip *ip, char *out,
-		      size_t outlen)
+static void pool_name(const struct pool *p, const struct ip *ip, bool diverse,
+		      char *out, size_t outlen)
 {
 	unsigned c = ip->v6 ? ip->b[7] : ip->b[2];
 	unsigned h = ip->v6 ? ip->b[15] : ip->b[3];
@@ -310,9 +328,9 @@ static void pool_name(const struct pool *p, const struct ip *ip, char *out,
 
 	switch (p->kind) {
 	case POOL_OUTLOOK:
-		snprintf(out, outlen,
-			 "mail-%son%u.outbound.protection.outlook.com",
-			 outlook_sites[c % 12], 2000 + mix % 8000);
+		snprintf(
+		    out, outlen, "mail-%son%u.outbound.protection.outlook.com",
+		    outlook_sites[c % 12], 2000 + fold(mix, 8000, diverse));
 		break;
 	case POOL_SES:
 		snprintf(out, outlen, "%c%u-%u.smtp-out.%samazonses.com",
@@ -328,7 +346,7 @@ static void pool_name(const struct pool *p, const struct ip *ip, char *out,
 				 sendgrid_tag);
 		} else {
 			snprintf(out, outlen, "o%u.ptr%u.sendgrid.net",
-				 1 + h % 30, 1000 + mix % 9000);
+				 1 + h % 30, 1000 + fold(mix, 9000, diverse));
 		}
 		break;
 	case POOL_MAILCHIMP:
@@ -343,11 +361,11 @@ static void pool_name(const struct pool *p, const struct ip *ip, char *out,
 		break;
 	case POOL_SALESFORCE:
 		snprintf(out, outlen, "smtp%02u-ia%u-sp%u.mta.salesforce.com",
-			 h % 20, 1 + c % 6, 1 + c % 3);
+			 fold(h, 20, diverse), 1 + c % 6, 1 + c % 3);
 		break;
 	case POOL_MIMECAST:
 		snprintf(out, outlen, "%s-smtp-delivery-%u.mimecast.com",
-			 mimecast_sites[c % 4], 100 + mix % 200);
+			 mimecast_sites[c % 4], 100 + fold(mix, 200, diverse));
 		break;
 	case POOL_SPARKPOST:
 		snprintf(out, outlen, "mta-%u-%u.sparkpostmail.com", c, h);
@@ -415,16 +433,21 @@ static void ordinary_client(unsigned i, struct ip *ip, char *name,
 		snprintf(name, namelen, "mail.%s", dom);
 }
 
-/* A spammer on a dynamic address: 100.64.0.0/10, shared address space. */
-static void dynamic_client(struct rng *r, struct ip *ip, char *name,
-			   size_t namelen)
+/* A spammer on a dynamic address: 100.64.0.0/10, shared address space.
+ * With diverse (a botnet), 1 in 11 lacks a reverse name (form 1; by default
+ * 2 in 7) and more carry one made of their address (forms 7 to 11). The
+ * default's draws are kept exactly as they were, so that its output does
+ * not change. */
+static void dynamic_client(struct rng *r, bool diverse, struct ip *ip,
+			   char *name, size_t namelen)
 {
 	unsigned a = 100, b = rng_range(r, 64, 127), c = rng_below(r, 256),
 		 d = rng_range(r, 1, 254);
 	const char *isp = dyn_isps[rng_below(r, N_DYN_ISPS)];
+	unsigned form = diverse ? 1 + rng_below(r, 11) : rng_below(r, 7);
 
 	ip4(ip, a, b, c, d);
-	switch (rng_below(r, 7)) {
+	switch (form) {
 	case 0:
 	case 1:
 		snprintf(name, namelen, "unknown");
@@ -443,6 +466,19 @@ static void dynamic_client(struct rng *r, struct ip *ip, char *name,
 		break;
 	case 5:
 		snprintf(name, namelen, "host%u-%u.static.%s", c, d, isp);
+		break;
+	case 7:
+	case 8:
+		snprintf(name, namelen, "cpe-%u-%u-%u-%u.res.%s", a, b, c, d,
+			 isp);
+		break;
+	case 9:
+	case 10:
+		snprintf(name, namelen, "ip%02x%02x%02x%02x.cust.%s", a, b, c,
+			 d, isp);
+		break;
+	case 11:
+		snprintf(name, namelen, "%u-%u-%u-%u.bb.%s", d, c, b, a, isp);
 		break;
 	default:
 		snprintf(name, namelen, "%u.%u.%u.%u.pool.%s", d, c, b, a, isp);
@@ -937,7 +973,7 @@ static void rejected_session(struct gen *g, unsigned host, int64_t t)
 	char name[128], addr[64], from[128], rcpt[96];
 	struct ip ip;
 
-	dynamic_client(r, &ip, name, sizeof(name));
+	dynamic_client(r, g->opt->diverse, &ip, name, sizeof(name));
 	ip_text(&ip, addr, sizeof(addr));
 	emit(g, t, host, PRI_MAIL_INFO,
 	     "postfix/smtpd[%u]: connect from %s[%s]", smtpd, name, addr);
@@ -969,18 +1005,33 @@ static void rejected_session(struct gen *g, unsigned host, int64_t t)
 	}
 }
 
+/* The /24s (or /64s) pool p sends from: with --diverse a pool rotates over
+ * DIVERSE_SPREAD times as many, as the largest senders' pools do. */
+static unsigned pool_nets(const struct gen *g, const struct pool *p, bool v6)
+{
+	unsigned nets = v6 ? POOL_V6_NETS : p->nets;
+
+	if (!g->opt->diverse)
+		return nets;
+	nets *= DIVERSE_SPREAD;
+	if (!v6 && nets > 256 - p->c0)
+		nets = 256 - p->c0;
+	return nets;
+}
+
 static void pool_client(struct gen *g, struct mail *m)
 {
 	const struct pool *p = m->pool;
 	struct rng *r = &g->rng;
 
 	if (p->v6_prefix != 0 && rng_below(r, 100) < p->v6_percent)
-		ip6(&m->ip, p->v6_prefix, rng_below(r, 16),
+		ip6(&m->ip, p->v6_prefix, rng_below(r, pool_nets(g, p, true)),
 		    rng_range(r, 0x10, 0xfff));
 	else
-		ip4(&m->ip, p->a, p->b, p->c0 + rng_below(r, p->nets),
+		ip4(&m->ip, p->a, p->b,
+		    p->c0 + rng_below(r, pool_nets(g, p, false)),
 		    rng_range(r, 2, 253));
-	pool_name(p, &m->ip, m->name, sizeof(m->name));
+	pool_name(p, &m->ip, g->opt->diverse, m->name, sizeof(m->name));
 }
 
 static const struct pool *pick_pool(struct gen *g)
@@ -995,14 +1046,35 @@ static const struct pool *pick_pool(struct gen *g)
 	return &pools[0];
 }
 
-/* Shares of the mails arriving, in percent, by kind of client. */
+/* Shares of the mails arriving, in percent, by kind of client: by default
+ * and with --diverse (more pooled mail and more botnet spam, whose client
+ * names repeat least). */
 static const struct {
 	enum sender_kind kind;
-	unsigned percent;
+	unsigned percent, diverse_percent;
 } arrival_mix[] = {
-    {S_POOL, 24},   {S_ORDINARY, 14}, {S_KNOWN, 6}, {S_AWL, 9},
-    {S_PARTNER, 2}, {S_RCPT_WL, 2},   {S_SPAM, 41}, {S_REJECTED, 2},
+    {S_POOL, 24, 26}, {S_ORDINARY, 14, 8}, {S_KNOWN, 6, 4},
+    {S_AWL, 9, 4},    {S_PARTNER, 2, 1},   {S_RCPT_WL, 2, 1},
+    {S_SPAM, 41, 54}, {S_REJECTED, 2, 2},
 };
+#define N_ARRIVAL_KINDS (sizeof(arrival_mix) / sizeof(arrival_mix[0]))
+
+/* The kind of client of a new mail. */
+static enum sender_kind arrival_kind(struct gen *g)
+{
+	unsigned pct = rng_below(&g->rng, 100);
+
+	for (size_t i = 0; i < N_ARRIVAL_KINDS; i++) {
+		unsigned share = g->opt->diverse
+				     ? arrival_mix[i].diverse_percent
+				     : arrival_mix[i].percent;
+
+		if (pct < share)
+			return arrival_mix[i].kind;
+		pct -= share;
+	}
+	return S_SPAM;
+}
 
 static struct mail *new_mail(struct gen *g, enum sender_kind kind,
 			     unsigned host)
@@ -1058,9 +1130,13 @@ static struct mail *new_mail(struct gen *g, enum sender_kind kind,
 		local_rcpt(g, m->rcpt[0], sizeof(m->rcpt[0]));
 		break;
 	case S_SPAM:
-		dynamic_client(r, &m->ip, m->name, sizeof(m->name));
+		dynamic_client(r, g->opt->diverse, &m->ip, m->name,
+			       sizeof(m->name));
 		spam_sender(g, m->sender, sizeof(m->sender));
-		m->n_rcpt = rng_chance(r, 0.6) ? rng_range(r, 2, MAX_RCPT) : 1;
+		/* A botnet spreads its mails over more connections. */
+		m->n_rcpt = rng_chance(r, g->opt->diverse ? 0.25 : 0.6)
+				? rng_range(r, 2, MAX_RCPT)
+				: 1;
 		for (i = 0; i < m->n_rcpt; i++)
 			local_rcpt(g, m->rcpt[i], sizeof(m->rcpt[i]));
 		break;
@@ -1196,19 +1272,9 @@ static void generate_mail_log(struct gen *g)
 			run_mail(g, it.mail, it.t_us);
 		} else {
 			/* An arrival: a new mail now, the next one later. */
-			unsigned pct = rng_below(r, 100), host;
-			enum sender_kind kind = S_SPAM;
+			enum sender_kind kind = arrival_kind(g);
+			unsigned host = rng_below(r, (uint32_t)g->opt->n_hosts);
 
-			for (size_t i = 0;
-			     i < sizeof(arrival_mix) / sizeof(arrival_mix[0]);
-			     i++) {
-				if (pct < arrival_mix[i].percent) {
-					kind = arrival_mix[i].kind;
-					break;
-				}
-				pct -= arrival_mix[i].percent;
-			}
-			host = rng_below(r, (uint32_t)g->opt->n_hosts);
 			run_mail(g, new_mail(g, kind, host), it.t_us);
 			it.t_us += 1 + (int64_t)rng_exp(r, mean_arrival_us);
 			heap_push(&g->heap, (struct item){.t_us = it.t_us});
@@ -1285,6 +1351,10 @@ static void usage(FILE *out)
 	    "from DOMAINS\n"
 	    "                       distinct domains (0: a new one on every "
 	    "line)\n"
+	    "  -D, --diverse        about twice the share of distinct client "
+	    "names (pools\n"
+	    "                       over more networks, a botnet with "
+	    "unique names)\n"
 	    "  -o, --output FILE    write to FILE instead of standard output\n"
 	    "  -h, --help           this help\n"
 	    "  -V, --version        the version\n",
@@ -1351,6 +1421,7 @@ int main(int argc, char **argv)
 	    {"hosts", required_argument, NULL, 'H'},
 	    {"format", required_argument, NULL, 'f'},
 	    {"flood", required_argument, NULL, 'F'},
+	    {"diverse", no_argument, NULL, 'D'},
 	    {"output", required_argument, NULL, 'o'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -1367,7 +1438,7 @@ int main(int argc, char **argv)
 
 	if (!parse_start(DEFAULT_START, &o.start_us))
 		errx(1, "bad built-in start time");
-	while ((c = getopt_long(argc, argv, "n:s:t:g:H:f:F:o:hV", longopts,
+	while ((c = getopt_long(argc, argv, "n:s:t:g:H:f:F:Do:hV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'n':
@@ -1419,6 +1490,9 @@ int main(int argc, char **argv)
 				     optarg);
 			o.flood = true;
 			break;
+		case 'D':
+			o.diverse = true;
+			break;
 		case 'o':
 			o.output = optarg;
 			break;
@@ -1437,6 +1511,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.flood && o.diverse)
+		errx(2, "--diverse: not with --flood (which sets the names "
+			"itself)");
 	if (o.n_hosts == 0) {
 		o.hosts = calloc(1, sizeof(char *));
 		if (o.hosts == NULL)

@@ -7,12 +7,23 @@
 #   GS_BENCH_RUNS             timed runs per variant, the best counts
 #                             (default 3)
 #   GS_BENCH_SEED             generator seed (default 1)
+#   GS_BENCH_LINES            lines of the generated mail.log of
+#                             scan-vs-grep.sh, rsyslog-throughput.sh and
+#                             rsyslog-profile.sh (default 2000000)
+#   GS_BENCH_LOGS             which logs they run on (default
+#                             "default diverse")
 #
 #   bench_init                checks the tools, creates GS_BENCH_DIR and
 #                             points TMPDIR to its tmp/ subdirectory
-#   bench_log LINES FORMAT    prints the path of a generated log of LINES
-#                             lines (genlog --format FORMAT, hosts mx1,mx2),
-#                             generating it once and caching it
+#   bench_log LINES FORMAT [KIND]
+#                             prints the path of a generated log of LINES
+#                             lines (genlog --format FORMAT, hosts mx1,mx2;
+#                             KIND "diverse" adds --diverse, "default" or
+#                             none does not), generating it once and
+#                             caching it
+#   bench_name_share FILE     prints the share of the postgrey lines' client
+#                             names that are distinct, in percent (e.g.
+#                             "20.1% (102916 of 511624)")
 #   bench_now_ns              wall clock in nanoseconds
 #   bench_secs NS             nanoseconds as seconds with 3 decimals
 #   bench_ratio A B           A / B with 2 decimals
@@ -28,6 +39,8 @@
 : "${GS_BENCH_DIR:=$top_builddir/bench/work}"
 : "${GS_BENCH_RUNS:=3}"
 : "${GS_BENCH_SEED:=1}"
+: "${GS_BENCH_LINES:=2000000}"
+: "${GS_BENCH_LOGS:=default diverse}"
 : "${PERL:=perl}"
 
 GENLOG="$top_builddir/bench/genlog"
@@ -48,16 +61,38 @@ bench_init() {
 }
 
 bench_log() {
-	_f="$GS_BENCH_DIR/mail-$1-s$GS_BENCH_SEED.$2"
+	case ${3:-default} in
+	default) _kind='' _opt='' ;;
+	diverse) _kind=-diverse _opt=--diverse ;;
+	*) bench_die "bench_log: unknown kind of log '$3'" ;;
+	esac
+	_f="$GS_BENCH_DIR/mail-$1-s$GS_BENCH_SEED$_kind.$2"
 	if [ ! -s "$_f" ]; then
 		echo "$(basename "$0"): generating $_f ($1 lines, once)" >&2
-		if ! "$GENLOG" --lines "$1" --seed "$GS_BENCH_SEED" \
+		# shellcheck disable=SC2086 # _opt is empty or one word
+		if ! "$GENLOG" --lines "$1" --seed "$GS_BENCH_SEED" $_opt \
 			--hosts mx1,mx2 --format "$2" --output "$_f.tmp" \
 			2>/dev/null || ! mv "$_f.tmp" "$_f"; then
 			bench_die "genlog failed"
 		fi
 	fi
 	echo "$_f"
+}
+
+bench_name_share() {
+	awk 'match($0, / postgrey\[[0-9]+\]: .*client_name=[^,]*/) {
+		name = substr($0, RSTART, RLENGTH)
+		sub(/.*client_name=/, "", name)
+		lines++
+		if (!(name in seen)) {
+			seen[name] = 1
+			distinct++
+		}
+	}
+	END {
+		printf "%.1f%% (%d of %d)", lines ? 100 * distinct / lines : 0,
+			distinct, lines
+	}' "$1"
 }
 
 bench_now_ns() {

@@ -1,46 +1,69 @@
 #!/bin/sh
 # bench/scan-vs-grep.sh: `greyscan scan` against the grep pipeline admins
-# used before greyscan, on the same 2,000,000-line mail.log.
+# used before greyscan (the seed pipeline), on two generated mail.logs of
+# GS_BENCH_LINES lines (default 2,000,000): genlog's default one (about 20%
+# of the postgrey lines' client names distinct) and genlog --diverse (about
+# 40%, as big pools and botnets produce).
 #
 #   (a) grep -ohP 'reason=new, client_name=[^.]+\.\K[^,]+' FILE |
 #           sort | uniq -c | sort -nr
-#   (b) greyscan scan --no-report -o OUT FILE
+#   (b) greyscan scan --no-report -o OUT FILE [--threads N]
 #       (with --rulebase pointing to the source tree's rules/postgrey.rb,
 #       as nothing is installed)
 #
-# The log (bench/genlog, seed GS_BENCH_SEED, hosts mx1 and mx2) is generated
-# once and cached in GS_BENCH_DIR. It is read once before timing so that both
-# read it from the page cache. Each variant runs GS_BENCH_RUNS times (default
-# 3); the best wall time counts. Peak RSS comes from /usr/bin/time (the
-# pipeline's is that of its largest process). Prints the figures; the target
-# is greyscan/pipeline <= 0.7. Exit 0 when both ran, whatever the figures
-# (a benchmark, not a test); 1 when something could not run.
+# Threads: when `greyscan --help` lists --threads, (b) runs with 1 and with
+# $(nproc) threads, and both summaries must be the same (but for the time
+# they were generated). Otherwise greyscan runs as it is, with the fixed
+# design of lib/scan.c: a reading thread that parses and a counting thread,
+# so 2 threads. "per thread" divides the rate by that number; "per CPU-s"
+# divides the lines by the user+system CPU seconds.
+#
+# The logs (bench/genlog, seed GS_BENCH_SEED, hosts mx1 and mx2) are
+# generated once and cached in GS_BENCH_DIR; GS_BENCH_LOGS picks them
+# (default "default diverse"). Each is read once before timing so that all
+# variants read it from the page cache. Each variant runs GS_BENCH_RUNS
+# times (default 3); the best wall time counts. Peak RSS and CPU come from
+# /usr/bin/time (the pipeline's RSS is that of its largest process, its CPU
+# that of all of them). Prints the figures and the ratio greyscan/pipeline
+# (target <= 1.00, every thread count, both logs). Exit 0 when all ran,
+# whatever the figures (a benchmark, not a test); 1 when something could
+# not run or greyscan missed a decision.
 set -eu
 . "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/bench/lib.sh"
 
-LINES=2000000
+LINES=$GS_BENCH_LINES
 GREYSCAN="${GREYSCAN:-$top_builddir/src/greyscan}"
 
 bench_init
 [ -x "$GREYSCAN" ] || bench_die "greyscan not built: $GREYSCAN"
-log=$(bench_log "$LINES" traditional)
 out="$GS_BENCH_DIR/scan-vs-grep.$$"
 mkdir -p "$out"
 trap 'rm -rf "$out"' EXIT
-cat "$log" >/dev/null
 
-# Runs "$@" under /usr/bin/time; sets T_NS (wall) and T_RSS (KiB).
+if "$GREYSCAN" --help 2>&1 | grep -q -- '--threads'; then
+	THREADS="1 $(nproc)"
+	[ "$(nproc)" -gt 1 ] || THREADS=1
+	design="greyscan scan --threads N"
+else
+	THREADS=fixed
+	design="greyscan without --threads: a reading and a counting thread (lib/scan.c)"
+fi
+
+# Runs "$@" under /usr/bin/time; sets T_NS (wall), T_RSS (KiB) and T_CPU
+# (user + system seconds).
 timed() {
 	_t0=$(bench_now_ns)
-	/usr/bin/time -f '%M' -o "$out/rss" "$@" >/dev/null 2>"$out/stderr" ||
+	/usr/bin/time -f '%M %U %S' -o "$out/time" "$@" >/dev/null \
+		2>"$out/stderr" ||
 		bench_die "failed: $* ($(cat "$out/stderr"))"
 	_t1=$(bench_now_ns)
 	T_NS=$((_t1 - _t0))
-	T_RSS=$(tail -n 1 "$out/rss")
+	T_RSS=$(tail -n 1 "$out/time" | awk '{ print $1 }')
+	T_CPU=$(tail -n 1 "$out/time" | awk '{ printf "%.2f", $2 + $3 }')
 }
 
-# Sets BEST_NS, the lowest wall time of GS_BENCH_RUNS runs of "$@", and
-# BEST_RSS, the highest peak RSS.
+# Sets BEST_NS, the lowest wall time of GS_BENCH_RUNS runs of "$@", BEST_CPU,
+# that run's CPU seconds, and BEST_RSS, the highest peak RSS.
 best_of() {
 	BEST_NS=''
 	BEST_RSS=0
@@ -48,35 +71,92 @@ best_of() {
 	while [ "$_i" -lt "$GS_BENCH_RUNS" ]; do
 		timed "$@"
 		if [ -z "$BEST_NS" ] || [ "$T_NS" -lt "$BEST_NS" ]; then
-			BEST_NS=$T_NS
+			BEST_NS=$T_NS BEST_CPU=$T_CPU
 		fi
 		[ "$T_RSS" -gt "$BEST_RSS" ] && BEST_RSS=$T_RSS
 		_i=$((_i + 1))
 	done
 }
 
-pipeline="grep -ohP 'reason=new, client_name=[^.]+\\.\\K[^,]+' '$log' | sort | uniq -c | sort -nr >'$out/old.txt'"
-best_of sh -c "$pipeline"
-grep_ns=$BEST_NS grep_rss=$BEST_RSS
-best_of "$GREYSCAN" scan --no-report -o "$out/summary.json" \
-	--rulebase "$top_srcdir/rules/postgrey.rb" "$log"
-scan_ns=$BEST_NS scan_rss=$BEST_RSS
+# Prints the summary FILE without its generation time, canonically, for
+# comparing two runs' results.
+result_of() {
+	"$PERL" -MJSON::PP -e '
+		local $/; open(my $f, "<", shift) or die "$!\n";
+		my $j = decode_json(<$f>); delete $j->{generated};
+		print JSON::PP->new->canonical->encode($j), "\n"' "$1"
+}
 
-# A sanity check: greyscan counted every decision the log holds.
-lines=$(wc -l <"$log")
-pg=$(grep -c ' postgrey\[' "$log")
-decisions=$(grep -c ' postgrey\[[0-9]*\]: \([0-9A-F]*: \)\{0,1\}action=' "$log")
-counted=$("$PERL" -MJSON::PP -e '
-	local $/; open(my $f, "<", shift) or die; my $j = decode_json(<$f>);
-	print $j->{totals}{actions}' "$out/summary.json")
-[ "$counted" = "$decisions" ] ||
-	bench_die "greyscan counted $counted decisions of $decisions"
+# Lines per second of NS nanoseconds, divided by DIVISOR (default 1).
+rate() {
+	awk -v l="$LINES" -v ns="$1" -v d="${2:-1}" \
+		'BEGIN { printf "%.0f", l / (ns / 1e9) / d }'
+}
 
-echo "input: $log"
-echo "  $lines lines ($pg from postgrey, $decisions decisions), $(($(wc -c <"$log") / 1048576)) MiB"
-echo "best of $GS_BENCH_RUNS runs:"
-printf '  grep pipeline   %8ss  peak RSS %6d KiB\n' "$(bench_secs "$grep_ns")" "$grep_rss"
-printf '  greyscan scan   %8ss  peak RSS %6d KiB  %s lines/s\n' \
-	"$(bench_secs "$scan_ns")" "$scan_rss" \
-	"$(awk -v l="$lines" -v ns="$scan_ns" 'BEGIN { printf "%.0f", l / (ns / 1e9) }')"
-echo "ratio greyscan/pipeline (wall): $(bench_ratio "$scan_ns" "$grep_ns") (target <= 0.70)"
+per_cpu() {
+	awk -v l="$LINES" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? l / s : 0) }'
+}
+
+# One log: KIND default or diverse. Prints its block of figures and adds a
+# line per greyscan variant to $out/table.
+bench_kind() {
+	k_kind=$1
+	k_log=$(bench_log "$LINES" traditional "$k_kind")
+	cat "$k_log" >/dev/null
+	k_share=$(bench_name_share "$k_log")
+	k_pg=$(grep -c ' postgrey\[' "$k_log")
+	k_decisions=$(grep -c ' postgrey\[[0-9]*\]: \([0-9A-F]*: \)\{0,1\}action=' "$k_log")
+
+	k_pipeline="grep -ohP 'reason=new, client_name=[^.]+\\.\\K[^,]+' '$k_log' | sort | uniq -c | sort -nr >'$out/old.txt'"
+	best_of sh -c "$k_pipeline"
+	k_grep_ns=$BEST_NS
+
+	echo "$k_kind log: $k_log"
+	echo "  $(wc -l <"$k_log") lines ($k_pg from postgrey, $k_decisions decisions), $(($(wc -c <"$k_log") / 1048576)) MiB"
+	echo "  distinct client names: $k_share of the postgrey lines"
+	echo "  best of $GS_BENCH_RUNS runs:"
+	printf '    %-26s %8ss  CPU %6ss  peak RSS %7d KiB\n' "seed pipeline" \
+		"$(bench_secs "$k_grep_ns")" "$BEST_CPU" "$BEST_RSS"
+	rm -f "$out/first.json"
+	for k_t in $THREADS; do
+		if [ "$k_t" = fixed ]; then
+			k_opt='' k_n=2 k_label='greyscan (reader+counter)'
+		else
+			k_opt="--threads $k_t" k_n=$k_t k_label="greyscan --threads $k_t"
+		fi
+		# shellcheck disable=SC2086 # k_opt is empty or two words
+		best_of "$GREYSCAN" scan --no-report -o "$out/summary.json" \
+			--rulebase "$top_srcdir/rules/postgrey.rb" $k_opt "$k_log"
+		k_counted=$("$PERL" -MJSON::PP -e '
+			local $/; open(my $f, "<", shift) or die "$!\n";
+			print decode_json(<$f>)->{totals}{actions}' \
+			"$out/summary.json")
+		[ "$k_counted" = "$k_decisions" ] ||
+			bench_die "$k_label counted $k_counted decisions of $k_decisions in $k_log"
+		if [ -f "$out/first.json" ]; then
+			result_of "$out/summary.json" >"$out/this.json"
+			cmp -s "$out/first.json" "$out/this.json" ||
+				bench_die "$k_label: the summary differs from that of the first thread count ($k_log)"
+		else
+			result_of "$out/summary.json" >"$out/first.json"
+		fi
+		k_ratio=$(bench_ratio "$BEST_NS" "$k_grep_ns")
+		printf '    %-26s %8ss  CPU %6ss  peak RSS %7d KiB  %9s lines/s  %9s per thread  %9s per CPU-s\n' \
+			"$k_label" "$(bench_secs "$BEST_NS")" "$BEST_CPU" \
+			"$BEST_RSS" "$(rate "$BEST_NS")" "$(rate "$BEST_NS" "$k_n")" \
+			"$(per_cpu "$BEST_CPU")"
+		echo "    ratio $k_label/pipeline (wall): $k_ratio (target <= 1.00)"
+		printf '  %-8s %-26s %2s threads  %8ss vs %8ss  ratio %5s  %9s lines/s per thread\n' \
+			"$k_kind" "$k_label" "$k_n" "$(bench_secs "$BEST_NS")" \
+			"$(bench_secs "$k_grep_ns")" "$k_ratio" \
+			"$(rate "$BEST_NS" "$k_n")" >>"$out/table"
+	done
+}
+
+echo "design: $design; $(nproc) CPUs"
+: >"$out/table"
+for kind in $GS_BENCH_LOGS; do
+	bench_kind "$kind"
+done
+echo "summary (greyscan vs seed pipeline, wall time, target ratio <= 1.00):"
+cat "$out/table"
