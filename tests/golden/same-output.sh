@@ -136,33 +136,48 @@ fi
 case $FAKETIME_LIB in
 *[!A-Za-z0-9_./+-]*) gs_error "unsafe characters in $FAKETIME_LIB" ;;
 esac
+FAKE_ENV="TZ=UTC FAKETIME_FMT=%s FAKETIME_DONT_FAKE_MONOTONIC=1 NO_FAKE_STAT=1"
+[ "$(env FAKETIME_FMT=%s FAKETIME="$CLI_CLOCK" LD_PRELOAD="$FAKETIME_LIB" \
+	date +%s)" = "$CLI_CLOCK" ] ||
+	gs_error "libfaketime ($FAKETIME_LIB) does not set the clock"
+
 # A sanitizer build (tests/sanitizers/run-test.sh) preloads its runtimes:
-# they must stay first.
+# they must stay first. ASan's allocator reads the clock, under its lock,
+# for releasing memory to the system: with libfaketime, whose first
+# clock_gettime allocates, that deadlocks. Turned off for these processes
+# (ignored by programs without ASan).
 # shellcheck disable=SC2086 # unquoted: squeezes the blanks
 _san=$(echo ${GS_SANITIZER_PRELOAD:-} | tr ' ' ':')
 PRELOAD=${_san:+$_san:}$FAKETIME_LIB
-FAKE_ENV="TZ=UTC FAKETIME_FMT=%s FAKETIME_DONT_FAKE_MONOTONIC=1 NO_FAKE_STAT=1"
+ASAN_FIX=allocator_release_to_os_interval_ms=-1
 
 # Runs a command with the frozen clock.
 frozen() {
 	# shellcheck disable=SC2086 # FAKE_ENV is a word list
-	env $FAKE_ENV FAKETIME="$CLI_CLOCK" LD_PRELOAD="$PRELOAD" "$@"
+	env $FAKE_ENV FAKETIME="$CLI_CLOCK" LD_PRELOAD="$PRELOAD" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}$ASAN_FIX" "$@"
 }
 
-[ "$(frozen date +%s)" = "$CLI_CLOCK" ] ||
-	gs_error "libfaketime ($FAKETIME_LIB) does not set the clock"
-
-# rsyslogd's wrapper: the fake clock starting at $1. An LD_PRELOAD of the
-# wrapper already there (sanitizer runtimes) gets libfaketime appended;
-# without one, libfaketime is preloaded before the wrapper's command.
+# rsyslogd's wrapper: the fake clock starting at $1. The LD_PRELOAD and
+# ASAN_OPTIONS of a wrapper (a sanitizer build's) get libfaketime and
+# ASAN_FIX appended; without them they are set before the wrapper.
 rsyslogd_wrap() {
-	_fake="env $FAKE_ENV FAKETIME=@$1"
-	case $GS_RSYSLOGD_WRAP in
+	_w=$GS_RSYSLOGD_WRAP
+	_pre=LD_PRELOAD=$FAKETIME_LIB
+	_asan=ASAN_OPTIONS=$ASAN_FIX
+	case $_w in
 	*LD_PRELOAD=*)
-		echo "$_fake $(printf '%s\n' "$GS_RSYSLOGD_WRAP" |
-			sed "s|LD_PRELOAD=\([^[:space:]]*\)|LD_PRELOAD=\1:$FAKETIME_LIB|")" ;;
-	*) echo "$_fake LD_PRELOAD=$FAKETIME_LIB $GS_RSYSLOGD_WRAP" ;;
+		_w=$(printf '%s\n' "$_w" |
+			sed "s|LD_PRELOAD=\([^[:space:]]*\)|LD_PRELOAD=\1:$FAKETIME_LIB|")
+		_pre= ;;
 	esac
+	case $_w in
+	*ASAN_OPTIONS=*)
+		_w=$(printf '%s\n' "$_w" |
+			sed "s|ASAN_OPTIONS=\([^[:space:]]*\)|ASAN_OPTIONS=\1:$ASAN_FIX|")
+		_asan= ;;
+	esac
+	echo "env $FAKE_ENV FAKETIME=@$1 $_asan $_pre $_w"
 }
 
 # ---- Running the programs ----
