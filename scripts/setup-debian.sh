@@ -16,6 +16,7 @@ packages="build-essential autoconf automake libtool pkg-config dpkg-dev
   liblognorm-dev liblognorm-utils libestr-dev libfastjson-dev libpsl-dev
   libpcre2-dev zlib1g-dev check
   rsyslog rsyslog-relp postgrey util-linux bsdutils procps psmisc perl time
+  faketime
   libnet-server-perl libberkeleydb-perl
   icinga2-bin nagios4-core monitoring-plugins-basic
   clang libclang-rt-14-dev valgrind linux-perf"
