@@ -361,60 +361,76 @@ int gs_summary_from_json(struct json_object *root, const char *what,
 	return 0;
 }
 
-/* Reads the whole file into a NUL-terminated buffer, at most
- * GS_SUMMARY_MAX_BYTES; the size is checked before and while reading since
- * the file may grow in between. */
-static int read_file(const char *path, char **data, size_t *len, char *err,
-		     size_t errlen)
+/* Opens path, which must be a regular file of at most GS_SUMMARY_MAX_BYTES
+ * (its size goes to *size). The descriptor, or -1 with err. */
+static int open_file(const char *path, size_t *size, char *err, size_t errlen)
 {
 	struct stat st;
-	size_t cap, n = 0;
-	char *buf = NULL, *p;
-	ssize_t got;
-	int fd, rc = -1;
+	int fd;
 
 	/* O_NONBLOCK: a FIFO planted at the path must not hang the reader
 	 * (it is refused below); regular files ignore the flag. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return gs_seterr(err, errlen, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0)
 		gs_seterr(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	else if (!S_ISREG(st.st_mode))
 		gs_seterr(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > GS_SUMMARY_MAX_BYTES) {
+	else if ((uintmax_t)st.st_size > GS_SUMMARY_MAX_BYTES)
 		gs_seterr(err, errlen,
 			  "%s: file too large (%jd bytes, limit %u)", path,
 			  (intmax_t)st.st_size, GS_SUMMARY_MAX_BYTES);
-		goto out;
+	else {
+		*size = (size_t)st.st_size;
+		return fd;
 	}
-	cap = (size_t)st.st_size + 1;
+	(void)close(fd); /* read-only: nothing to lose */
+	return -1;
+}
+
+/* Room for READ_CHUNK_BYTES more in *buf (and its NUL), as long as the
+ * file may still be within the limit. */
+static int grow(char **buf, size_t *cap, const char *path, char *err,
+		size_t errlen)
+{
+	char *p;
+
+	if (*cap > GS_SUMMARY_MAX_BYTES)
+		return gs_seterr(err, errlen,
+				 "%s: file too large (limit %u bytes)", path,
+				 GS_SUMMARY_MAX_BYTES);
+	p = realloc(*buf, *cap + READ_CHUNK_BYTES + 1);
+	if (p == NULL)
+		return gs_seterr(err, errlen, "%s: %s", path, strerror(ENOMEM));
+	*buf = p;
+	*cap += READ_CHUNK_BYTES;
+	return 0;
+}
+
+/* Reads the whole file into a NUL-terminated buffer, at most
+ * GS_SUMMARY_MAX_BYTES; the size is checked before and while reading since
+ * the file may grow in between. */
+static int read_file(const char *path, char **data, size_t *len, char *err,
+		     size_t errlen)
+{
+	size_t cap = 0, n = 0;
+	char *buf;
+	ssize_t got;
+	int fd, rc = -1;
+
+	fd = open_file(path, &cap, err, errlen);
+	if (fd < 0)
+		return -1;
+	cap += 1; /* one byte more than announced: growth shows at once */
 	buf = malloc(cap + 1);
 	if (buf == NULL) {
 		gs_seterr(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		goto out;
 	}
 	for (;;) {
-		if (n == cap) {
-			if (cap > GS_SUMMARY_MAX_BYTES) {
-				gs_seterr(err, errlen,
-					  "%s: file too large (limit %u bytes)",
-					  path, GS_SUMMARY_MAX_BYTES);
-				goto out;
-			}
-			cap = cap + READ_CHUNK_BYTES;
-			p = realloc(buf, cap + 1);
-			if (p == NULL) {
-				gs_seterr(err, errlen, "%s: %s", path,
-					  strerror(ENOMEM));
-				goto out;
-			}
-			buf = p;
-		}
+		if (n == cap && grow(&buf, &cap, path, err, errlen) < 0)
+			goto out;
 		got = read(fd, buf + n, cap - n);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -439,7 +455,7 @@ static int read_file(const char *path, char **data, size_t *len, char *err,
 	rc = 0;
 out:
 	free(buf);
-	close(fd);
+	(void)close(fd); /* read-only: nothing to lose */
 	return rc;
 }
 
