@@ -19,6 +19,7 @@
 #include <libfastjson/json.h>
 
 #include "base/duration.h"
+#include "base/json.h"
 
 #define NUM_LEN 24   /* bytes of a uint64 in decimal, NUL included */
 #define COL_GAP "  " /* between table columns */
@@ -190,58 +191,33 @@ int gs_report_table(FILE *out, const struct gs_summary *s, size_t limit)
 	return finish(out, rc);
 }
 
-static int add(struct json_object *obj, const char *key,
-	       struct json_object *val)
-{
-	if (val == NULL)
-		return -1;
-	json_object_object_add_ex(obj, key, val,
-				  FJSON_OBJECT_ADD_KEY_IS_NEW |
-				      FJSON_OBJECT_KEY_IS_CONSTANT);
-	return 0;
-}
-
-static struct json_object *new_count(uint64_t v)
-{
-	return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
-}
-
+/* Counts follow the JSON layer's one rule (base/json.h), like the files. */
 static struct json_object *row_to_json(const struct gs_group_stats *g,
 				       size_t rank)
 {
 	struct json_object *o = json_object_new_object();
-	struct json_object *example = NULL;
 	int c;
 
 	if (o == NULL)
 		return NULL;
-	if (add(o, "rank", new_count(rank)) < 0 ||
-	    add(o, "domain",
-		json_object_new_string(g->domain != NULL ? g->domain : "")) <
-		0 ||
-	    add(o, "kind",
-		json_object_new_string(
-		    g->kind == GS_KIND_NETWORK ? "network" : "name")) < 0)
+	if (gs_json_add_count(o, "rank", rank) < 0 ||
+	    gs_json_add_str(o, "domain", g->domain) < 0 ||
+	    gs_json_add_str(
+		o, "kind", g->kind == GS_KIND_NETWORK ? "network" : "name") < 0)
 		goto fail;
 	for (c = GS_C_NEW; c <= GS_C_DELAYED; c++)
-		if (add(o, gs_counter_name(c), new_count(g->counts[c])) < 0)
+		if (gs_json_add_count(o, gs_counter_name(c), g->counts[c]) < 0)
 			goto fail;
-	if (add(o, "delay_median", json_object_new_int64(g->delay_median_s)) <
-		0 ||
-	    add(o, "delay_max", json_object_new_int64(g->delay_max_s)) < 0 ||
-	    add(o, "client_addresses",
-		json_object_new_int64(g->client_addresses)) < 0 ||
-	    add(o, "networks", json_object_new_int64(g->networks)) < 0)
+	if (gs_json_add_int(o, "delay_median", g->delay_median_s) < 0 ||
+	    gs_json_add_int(o, "delay_max", g->delay_max_s) < 0 ||
+	    gs_json_add_int(o, "client_addresses", g->client_addresses) < 0 ||
+	    gs_json_add_int(o, "networks", g->networks) < 0)
 		goto fail;
 	/* null rather than a made-up name when no example was kept */
-	if (g->n_examples > 0 && g->examples[0] != NULL) {
-		example = json_object_new_string(g->examples[0]);
-		if (example == NULL)
-			goto fail;
-	}
-	json_object_object_add_ex(o, "example", example,
-				  FJSON_OBJECT_ADD_KEY_IS_NEW |
-				      FJSON_OBJECT_KEY_IS_CONSTANT);
+	if (g->n_examples == 0 || g->examples[0] == NULL)
+		(void)gs_json_add_null(o, "example"); /* cannot fail */
+	else if (gs_json_add_str(o, "example", g->examples[0]) < 0)
+		goto fail;
 	return o;
 fail:
 	json_object_put(o);
@@ -250,20 +226,16 @@ fail:
 
 int gs_report_json(FILE *out, const struct gs_summary *s, size_t limit)
 {
-	struct json_object *a = json_object_new_array(), *row;
+	struct json_object *a = json_object_new_array();
 	size_t n = shown_rows(s, limit), i;
 	const char *text;
 	int rc = -1;
 
 	if (a == NULL)
 		goto nomem;
-	for (i = 0; i < n; i++) {
-		row = row_to_json(&s->groups[i], i + 1);
-		if (row == NULL || json_object_array_add(a, row) != 0) {
-			json_object_put(row);
+	for (i = 0; i < n; i++)
+		if (gs_json_push(a, row_to_json(&s->groups[i], i + 1)) < 0)
 			goto nomem;
-		}
-	}
 	text = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN);
 	if (text == NULL)
 		goto nomem;

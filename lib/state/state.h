@@ -40,7 +40,12 @@
  * chunks (gs_tally_export_next), so each group is saved as it was when its
  * chunk was read, and the trailer's totals as they were after the last
  * chunk; a group created during the save may be missing (its events are in
- * the totals). A quiescent tally is saved exactly. */
+ * the totals). A quiescent tally is saved exactly.
+ *
+ * One header for the public API of both directions: the writer is
+ * state_write.c, the loader state_read.c, the fields of each line
+ * state_parse.c (private, state_parse.h), all on the JSON layer's rules
+ * (base/json.h). */
 #ifndef GS_STATE_H
 #define GS_STATE_H
 

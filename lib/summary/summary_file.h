@@ -1,6 +1,10 @@
 /* The summary file: JSON built with libfastjson, written atomically, and a
  * validating reader for the report, the suggestions and the check plugin.
- * Field by field documentation: man/greyscan-summary.5. */
+ * Field by field documentation: man/greyscan-summary.5.
+ *
+ * One header for the public API of both directions, which the front ends
+ * include: the writer is summary_write.c, the reader summary_read.c (over
+ * base/json_stream.c), both on the JSON layer's rules (base/json.h). */
 #ifndef GS_SUMMARY_H
 #define GS_SUMMARY_H
 
