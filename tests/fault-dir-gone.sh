@@ -3,7 +3,7 @@
 # made read-only, while rsyslogd runs: one error per streak, counting goes
 # on, the files are written again once the directory is back, counts exact.
 #
-# (tests/rsyslog-write-failure.sh covers a directory missing at start and
+# (tests/rsyslog/write-failure.sh covers a directory missing at start and
 # one replaced by a file.) The directory DIR is on a private tmpfs, since
 # root ignores permission bits: read-only is `mount -o remount,ro`.
 # Interval 1 s; impstats (every second) shows the failed write rounds.

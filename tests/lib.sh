@@ -133,7 +133,7 @@
 #                           Succeeds when gs_json FILE EXPR prints VALUE:
 #                           made for gs_wait_for.
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$(pwd)}"
 : "${RSYSLOGD:=/usr/sbin/rsyslogd}"
 : "${PERL:=perl}"

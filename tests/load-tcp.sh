@@ -4,7 +4,7 @@
 #
 # The action runs on its own LinkedList queue with queue.workerThreads="2"
 # (a low minimum per worker so that the second one starts; see
-# rsyslog-workers.sh) and writes its summary every second. 1,000,000 lines
+# tests/rsyslog/workers.sh) and writes its summary every second. 1,000,000 lines
 # of gs_pg_mix (all seven decision kinds, six groups, three reporting
 # hosts, ignored and unparsed lines) go over one TCP connection. From the
 # moment rsyslogd is up until every line is counted, check_greyscan runs

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-state-perms.sh: the state file is private to rsyslogd (mode 0600,
+# state-perms.sh: the state file is private to rsyslogd (mode 0600,
 # its owner and group unchanged) whatever fileCreateMode, fileOwner and
 # fileGroup set for the summary: it holds the whole tally, unparsed-line
 # samples included, and only rsyslogd reads it back.
@@ -13,7 +13,7 @@
 #     the count is restored (the file was read, not set aside) and the state
 #     written by this run is "600 root:root" again, while running and after
 #     shutdown; the summary stays "644 root:nogroup".
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 [ "$(id -u)" = 0 ] || gs_error "must run as root (fileGroup needs chown)"

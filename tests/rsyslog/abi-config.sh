@@ -9,7 +9,7 @@
 #     DEBUG unset <-> "FEATURE_DEBUG ...: No", HAVE_ATOMIC_BUILTINS(64) <->
 #     "32/64bit Atomic operations supported: Yes"; ENABLE_LIBLOGGING_STDLOG
 #     must be unset (Debian builds without it).
-#  2. The probe module tests/abiprobe.so, compiled with the same
+#  2. The probe module tests/rsyslog/abiprobe.so, compiled with the same
 #     RSYSLOG_CFLAGS as omgreyscan, is loaded into the real rsyslogd; for
 #     each of a set of differently shaped messages (short and long message,
 #     hostname and tag, RFC 3164, RFC 3339 and RFC 5424 headers) it compares
@@ -19,11 +19,11 @@
 #     `rsyslogd -v` as in 1.
 # To see it fail, build the probe with a wrong config (e.g. -UNDEBUG) and
 # point GS_ABIPROBE at that .so (the report describes how it was done).
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 : "${RSYSLOG_SRC:=$top_srcdir/deps/rsyslog}"
-PROBE=${GS_ABIPROBE:-$top_builddir/tests/.libs/abiprobe.so}
+PROBE=${GS_ABIPROBE:-$top_builddir/tests/rsyslog/.libs/abiprobe.so}
 [ -f "$PROBE" ] || gs_error "probe module not built: $PROBE"
 [ -f "$RSYSLOG_SRC/config.h" ] || gs_error "no $RSYSLOG_SRC/config.h"
 

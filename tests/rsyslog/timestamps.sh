@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-timestamps.sh: which time an event is counted at.
+# timestamps.sh: which time an event is counted at.
 #
 # omgreyscan counts a line at its reported time stamp, unless that lies
 # more than 1 h ahead of the reception time or further back than the
@@ -11,7 +11,7 @@
 # for past.example (-1 h) and skew.example (+30 min), and within 60 s of the
 # reception time for future.example (+2 d) and ancient.example (-3 d); the
 # window's end is not later than now + 30 min + 60 s.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 sum=$GS_WORK/summary.json

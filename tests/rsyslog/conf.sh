@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-conf.sh: the shipped rsyslog configuration files are valid, and
+# conf.sh: the shipped rsyslog configuration files are valid, and
 # the single-server one works.
 #
 # Each file under conf/rsyslog/ is checked with `rsyslogd -N1` after the
@@ -11,7 +11,7 @@
 # Pass/fail: every -N1 run exits 0 and prints no error or warning; the
 # running 50-greyscan.conf counts the postgrey lines exactly (while running
 # and after SIGTERM) and writes the summary with mode 0640, group nagios.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 dir=$top_srcdir/conf/rsyslog

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-restore.sh: counts survive a restart through the state file, also
+# restore.sh: counts survive a restart through the state file, also
 # after kill -9; a corrupt state file is set aside and counting restarts.
 #
 # One action, interval 1 s, state file at its default (summaryFile +
@@ -14,7 +14,7 @@
 #  4. with the state file replaced by garbage, rsyslogd starts, logs an
 #     error naming the state file, moves it to STATE.corrupt (content
 #     kept), writes an empty summary, and then counts mix 3 from zero.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 sum=$GS_WORK/summary.json

@@ -9,7 +9,7 @@
 # its search path accepts module(load="omgreyscan") with an omgreyscan
 # action (a config that names a parameter wrongly must still fail, so the
 # module really was loaded).
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 # Under `make check` the parent make's flags would reach these inner makes
 # (and make them print "Entering directory" lines into the values read).

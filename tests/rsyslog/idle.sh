@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-idle.sh: the writer thread writes the summary every interval even
+# idle.sh: the writer thread writes the summary every interval even
 # when no message arrives, so that readers can tell the module is alive.
 #
 # A private rsyslogd with one omgreyscan action, interval="1", and no input
@@ -10,7 +10,7 @@
 #     increasing values are seen within 15 s;
 #  3. after SIGTERM rsyslogd exits cleanly and the last summary still
 #     counts no line.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 sum=$GS_WORK/summary.json

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-write-failure.sh: failing summary/state writes are logged once per
+# write-failure.sh: failing summary/state writes are logged once per
 # failure streak, retried every interval, and recover without losing
 # counts; rsyslogd keeps running.
 #
@@ -17,7 +17,7 @@
 #  3. DIR replaced by a file: exactly one more summary error (two in all);
 #  4. DIR restored: the summary holds both mixes exactly, while running and
 #     after SIGTERM.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 dir=$GS_WORK/out

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-workers.sh: exact counts when two action workers share one tally.
+# workers.sh: exact counts when two action workers share one tally.
 #
 # A private rsyslogd runs omgreyscan on its own LinkedList queue with
 # queue.workerThreads="2" (and a low minimum per worker, so the second
@@ -11,7 +11,7 @@
 # timeout); two worker threads of the action must have existed; after
 # SIGTERM the final summary must still be exactly the expected one, and the
 # daemon must have exited cleanly.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 N=20000

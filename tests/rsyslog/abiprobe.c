@@ -10,7 +10,8 @@
  *   FEATURES NDEBUG=1 DEBUG=0 HAVE_ATOMIC_BUILTINS=1 ...
  * Pointers read from our layout are only compared, never dereferenced, so a
  * wrong layout gives MISMATCH lines rather than a crash.
- * tests/abi-config.sh loads it into the real rsyslogd and reads the file.
+ * tests/rsyslog/abi-config.sh loads it into the real rsyslogd and reads the
+ * file.
  *
  * Concurrency & locking: out_mut guards the output file and the sequence
  * number of an action instance; nothing else is shared. */

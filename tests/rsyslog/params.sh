@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-params.sh: every invalid omgreyscan parameter is rejected by
+# params.sh: every invalid omgreyscan parameter is rejected by
 # `rsyslogd -N1` with a message naming the parameter; valid values,
 # including each range's exact boundaries, are accepted.
 #
@@ -8,7 +8,7 @@
 # parameter's name after a quote, as rsyslog and the module print it). Each
 # case is one action with a valid summaryFile and ruleBase plus the values
 # under test. The failing cases are listed at the end.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 S="summaryFile=\"$GS_WORK/s.json\""

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-impstats.sh: the impstats counters of omgreyscan.
+# impstats.sh: the impstats counters of omgreyscan.
 #
 # impstats writes JSON to a file every second. Action A (normal) gets a
 # known mix; action B gets the same lines with maxGroups="2" (six groups
@@ -12,7 +12,7 @@
 # "omgreyscan(B)" must show the same received/parsed, groups <= 2,
 # evictions >= 4, summary_writes = 0 and write_failures >= 1. Both records
 # carry origin "omgreyscan". rsyslogd must stop cleanly.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 a=$GS_WORK/a.json

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-hup.sh: SIGHUP writes the summary, reloads the rulebase and keeps
+# hup.sh: SIGHUP writes the summary, reloads the rulebase and keeps
 # the counts; a broken or missing rulebase on HUP keeps the old one.
 #
 # The action's interval is 3600 s, so apart from the write at start only
@@ -18,7 +18,7 @@
 #  4. the rulebase file is removed, HUP: logged again, daemon still runs;
 #  5. batch 4 + marker are sent and seen, then SIGTERM: the final summary
 #     (written only by the shutdown) holds all four batches exactly.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 sum=$GS_WORK/summary.json

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-annotate.sh: annotate="on" hands the parsed fields to later
+# annotate.sh: annotate="on" hands the parsed fields to later
 # actions as $!greyscan.
 #
 # The config sets the user's own $!reason = "mine" and $!greyscan!x = "0",
@@ -20,7 +20,7 @@
 # must hold no "x" (it was replaced by the second action's fields, not
 # merged into); both summaries must still count the lines (2 actions,
 # 1 ignored, 1 unparsed), while running and after SIGTERM.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 sum=$GS_WORK/summary.json

@@ -1,8 +1,8 @@
 #!/bin/sh
-# rsyslog-forward-tcp.sh: postgrey lines forwarded from a sender rsyslogd to
+# forward-tcp.sh: postgrey lines forwarded from a sender rsyslogd to
 # a central one over TCP (omfwd -> imtcp), with the shipped configuration
 # files conf/rsyslog/forwarding/sender-tcp.conf and central.conf.
-# rsyslog-forward-relp.sh runs this same script with GS_FORWARD=relp
+# tests/rsyslog/forward-relp.sh runs this same script with GS_FORWARD=relp
 # (sender-relp.conf, omrelp -> imrelp).
 #
 # Two private rsyslogd run the shipped files with only these substitutions:
@@ -15,7 +15,7 @@
 # per-domain counters and per-host counts while both run, still equal them
 # after both are stopped (sender first), and be mode 0640, group nagios, as
 # the shipped file asks.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 proto=${GS_FORWARD:-tcp}

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-two-actions.sh: two omgreyscan actions in one rsyslogd are fully
+# two-actions.sh: two omgreyscan actions in one rsyslogd are fully
 # independent.
 #
 # Action A counts every postgrey line with the default grouping; action B
@@ -9,7 +9,7 @@
 # mix exactly and B's equals the mx2 part exactly (with B's grouping: the
 # client name minus its first label); each summary reports its own window
 # length; each action's state file exists where configured.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 a=$GS_WORK/a.json

@@ -1,5 +1,5 @@
 #!/bin/sh
-# rsyslog-summary-domains.sh: summaryDomains bounds the domains a summary
+# summary-domains.sh: summaryDomains bounds the domains a summary
 # lists without changing what the tally counts.
 #
 # Five sender domains are greylisted 5, 4, 3, 2 and 1 times; the action has
@@ -7,7 +7,7 @@
 # summary lists exactly the two busiest domains with their exact counts,
 # totals.groups says 5 domains are tracked, totals.actions is 15; and a
 # second action without the parameter (default 1000) lists all five.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 top2=$GS_WORK/top2.json
