@@ -87,7 +87,7 @@ if [ "${GREYSCAN_TSAN:-yes}" = yes ]; then
 	run_suite tsan "$top/build-tsan" make -j2 check TESTS="tests/tsan_tally
 		tests/rsyslog/workers.sh tests/rsyslog/two-actions.sh
 		tests/rsyslog/hup.sh tests/rsyslog/annotate.sh
-		tests/rsyslog/restore.sh tests/fault-hup-storm.sh"
+		tests/rsyslog/restore.sh tests/fault/hup-storm.sh"
 fi
 
 # 5. The README's first command, the demo, must keep working.

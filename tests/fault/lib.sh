@@ -1,4 +1,4 @@
-# tests/fault/lib.sh: what the fault tests (tests/fault-*.sh) share, on top
+# tests/fault/lib.sh: what the fault tests (tests/fault/*.sh) share, on top
 # of tests/lib.sh (source that first, and call gs_init).
 #
 #   gs_fault_tmpfs DIR SIZE     Mounts a private tmpfs of SIZE (e.g. 1m) on

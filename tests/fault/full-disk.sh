@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-full-disk.sh: a full file system makes the writes fail without
+# full-disk.sh: a full file system makes the writes fail without
 # harm: one error per streak naming the file, the old summary and state
 # intact, no partial or temporary file left, counting goes on; once space
 # is freed the next interval writes everything.
@@ -23,7 +23,7 @@
 #     (gs_fault_summary_ok ... exact), "written again" is logged for both
 #     files, and no temporary file is left;
 # and after SIGTERM the summary is still exact.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/fault/lib.sh"
 gs_init
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-kill9.sh: kill -9 of rsyslogd during summary and state writes never
+# kill9.sh: kill -9 of rsyslogd during summary and state writes never
 # leaves a partial summary or a state that cannot be restored, and the
 # temporary files such a kill leaves are removed at the next start (only
 # those: look-alikes that are not the writer's stay).
@@ -27,7 +27,7 @@
 #  4. after a last start and SIGTERM, the directory holds the summary, the
 #     state and the three look-alikes (unchanged, the victim unwritten),
 #     nothing else, and the summary is complete.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/fault/lib.sh"
 gs_init
 

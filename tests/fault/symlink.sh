@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-symlink.sh: a symbolic link planted at the summary's, the state's
+# symlink.sh: a symbolic link planted at the summary's, the state's
 # or a temporary file's name is never followed: the file it points to is
 # never written (nor read back as a state), and the summary and state
 # become regular files again.
@@ -24,7 +24,7 @@
 #     followed (an error saying "symbolic link" is logged, the counts start
 #     from zero, the link is moved to STATE.corrupt as it is), victim 4 is
 #     unchanged; mix 3 is then counted from zero.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/fault/lib.sh"
 gs_init
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-hup-storm.sh: hundreds of SIGHUPs at a high rate while lines stream
+# hup-storm.sh: hundreds of SIGHUPs at a high rate while lines stream
 # in over two TCP connections: rsyslogd keeps running, every line is
 # counted, and the summary stays complete and never goes backwards.
 #
@@ -17,7 +17,7 @@
 #  2. rsyslogd is alive after the storm; no rulebase error was logged;
 #  3. the summary reaches exactly the expected counts of both mixes (totals
 #     = lines sent), and still holds them after SIGTERM (clean exit).
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/fault/lib.sh"
 gs_init
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-restart.sh: rsyslogd stopped (SIGTERM) and started again while a
+# restart.sh: rsyslogd stopped (SIGTERM) and started again while a
 # sender streams lines over TCP, several times: the state carries the
 # counts across every restart, nothing is counted twice or lost once
 # rsyslogd has handed it to the action, and the summary stays complete.
@@ -27,7 +27,7 @@
 #     also after the final SIGTERM, and at most all the lines sent;
 #  4. every read of the summary (whenever it exists) found it complete
 #     (gs_fault_summary_ok ... exact) and totals.lines never went down.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/fault/lib.sh"
 gs_init
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# fault-dir-gone.sh: the summary's directory removed, and its file system
+# dir-gone.sh: the summary's directory removed, and its file system
 # made read-only, while rsyslogd runs: one error per streak, counting goes
 # on, the files are written again once the directory is back, counts exact.
 #
@@ -19,7 +19,7 @@
 #     system"); the summary and state are the ones from before, complete;
 #  4. remounted read-write: mixes 1 to 3 exactly, "written again" a second
 #     time for both, no temporary file left; the same after SIGTERM.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 . "$top_srcdir/tests/fault/lib.sh"
 gs_init
 
