@@ -31,7 +31,7 @@ set -u
 GS_SANITIZER_SLOW_TESTS="unit-check_parser"
 # Tests that push millions of lines or restore states of many thousand
 # groups through rsyslogd (see below).
-GS_SANITIZER_FAST_TESTS="hostile-flood.sh load-tcp.sh fault-kill9.sh"
+GS_SANITIZER_FAST_TESTS="hostile-flood.sh hostile-load-tcp.sh fault-kill9.sh"
 [ $# -gt 0 ] || { echo "usage: run-test.sh COMMAND... TEST" >&2; exit 99; }
 here=$(cd "$(dirname "$0")" && pwd)
 eval "last=\${$#}"

@@ -4,8 +4,8 @@
 #
 # The action runs on its own LinkedList queue with queue.workerThreads="2"
 # (a low minimum per worker so that the second one starts; see
-# tests/rsyslog/workers.sh) and writes its summary every second. 1,000,000 lines
-# of gs_pg_mix (all seven decision kinds, six groups, three reporting
+# tests/rsyslog/workers.sh) and writes its summary every second. 1,000,000
+# lines of gs_pg_mix (all seven decision kinds, six groups, three reporting
 # hosts, ignored and unparsed lines) go over one TCP connection. From the
 # moment rsyslogd is up until every line is counted, check_greyscan runs
 # against the summary in a loop.
@@ -17,7 +17,7 @@
 # read); after SIGTERM the final summary is still exactly the expected one
 # and rsyslogd exits cleanly. The figures (lines sent and counted, check
 # runs, seconds) go to the test log. No timing is asserted.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 N=1000000

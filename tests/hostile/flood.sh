@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile-flood.sh: 5 million distinct client domains through rsyslogd.
+# flood.sh: 5 million distinct client domains through rsyslogd.
 #
 # A private rsyslogd runs omgreyscan at the default maxGroups (100000),
 # with impstats every second into a file. It receives over TCP 5,000,000
@@ -17,7 +17,7 @@
 # the summary's evicted; the growth of the peak over the baseline is at
 # most 64 MiB (SECURITY.md; bench/rsyslog-memory.sh measures about 35 MiB).
 # This is a memory bound, not a timing assertion: the waits are 15 minutes.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 LINES=5000000

@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile-input.sh: postgrey lines an attacker shapes, through the real
+# input.sh: postgrey lines an attacker shapes, through the real
 # rsyslogd with omgreyscan (TCP input) and through `greyscan scan` of a file.
 #
 # The lines (tests/hostile/gen-input.pl, fixed seed): client names,
@@ -42,7 +42,7 @@
 # (greyscan(1) --window), so the window's end is 9999-12-31T23:59:59Z and
 # later ordinary lines are too old; the summary is still accepted by
 # check_greyscan and report.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 H=$top_srcdir/tests/hostile

@@ -1,5 +1,5 @@
 #!/bin/sh
-# hostile-summary.sh: broken and huge summary files given to check_greyscan
+# summary.sh: broken and huge summary files given to check_greyscan
 # and `greyscan report`.
 #
 # A valid summary is made with `greyscan scan` (gs_pg_mix lines); then
@@ -20,7 +20,7 @@
 # 512 MiB (5 times the file; a libfastjson tree of the whole file took
 # 1.7 GiB), and below 64 MiB for the file over the cap (refused unread);
 # in a sanitizer build the peaks are reported, not bounded.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 H=$top_srcdir/tests/hostile
