@@ -8,7 +8,7 @@
 # "GREYSCAN UNKNOWN - " naming the reason and the file (path and line where
 # there is one), and nothing but that on a data error (no perfdata). Fail
 # (1) on the first mismatch; 99 when the plugin is not built.
-. "${top_srcdir:-$(dirname "$0")/..}/tests/data/check/lib.sh"
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/data/check/lib.sh"
 
 WL=$DATA/whitelist_clients
 IG=$DATA/ignore

@@ -10,7 +10,7 @@
 # and that a German numeric locale changes nothing.
 # Pass: every expectation holds. Fail (1) on the first one that does not,
 # with the command and its output; 99 when the plugin is not built.
-. "${top_srcdir:-$(dirname "$0")/..}/tests/data/check/lib.sh"
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/data/check/lib.sh"
 
 WL=$DATA/whitelist_clients
 IG=$DATA/ignore

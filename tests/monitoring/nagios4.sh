@@ -19,10 +19,10 @@
 #     perfdata.
 # Fail: 1 with the failing step and Nagios' output; 99 when nagios4 or the
 # plugin is missing (never a skip).
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
 : "${NAGIOS4:=nagios4}"
-. "$top_srcdir/tests/monitoring-lib.sh"
+. "$top_srcdir/tests/monitoring/lib.sh"
 mon_init nagios4 "$NAGIOS4"
 SHIPPED=$top_srcdir/conf/nagios/greyscan.cfg
 DATA=$top_srcdir/tests/data/check

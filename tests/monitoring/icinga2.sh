@@ -22,10 +22,10 @@
 #     the parsed perfdata without "invalid perfdata" complaints.
 # Fail: 1 with the failing step and Icinga's output; 99 when icinga2 or the
 # plugin is missing (never a skip).
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
 : "${ICINGA2:=icinga2}"
-. "$top_srcdir/tests/monitoring-lib.sh"
+. "$top_srcdir/tests/monitoring/lib.sh"
 mon_init icinga2 "$ICINGA2"
 CONF=$top_srcdir/conf/icinga2
 

@@ -1,4 +1,4 @@
-# tests/monitoring-lib.sh: what the Icinga 2 and Nagios 4 tests share.
+# tests/monitoring/lib.sh: what the Icinga 2 and Nagios 4 tests share.
 #
 #   mon_init NAME DAEMON   fails with 99 unless DAEMON runs and the plugin
 #                          is built; makes the private work dir $WORK and

@@ -7,7 +7,7 @@
 # Pass: every run exits with the expected status and its first line names
 # the expected state and candidates. Fail (1) on the first mismatch, with the
 # command and its output; 99 when the plugin is not built.
-. "${top_srcdir:-$(dirname "$0")/..}/tests/data/check/lib.sh"
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/data/check/lib.sh"
 
 WL=$DATA/whitelist_clients
 IG=$DATA/ignore
