@@ -1,10 +1,10 @@
 #!/bin/sh
-# postgrey-e2e.sh: the rsyslog module omgreyscan fed by the real postgrey
+# e2e.sh: the rsyslog module omgreyscan fed by the real postgrey
 # 1.37, end to end.
 #
 # A private rsyslogd loads omgreyscan (interval 1 s) behind
 # `if $programname == 'postgrey'`, with imuxsock on a private socket. The
-# scenario of postgrey-corpus.sh (tests/postgrey/scenario-1.tsv) is played
+# scenario of corpus.sh (tests/postgrey/scenario-1.tsv) is played
 # twice: first against postgrey -d logging through /dev/log (a private mount
 # namespace), then against a foreground postgrey whose standard error goes
 # through logger, as under systemd. Expected counts come from postgrey's

@@ -1,5 +1,5 @@
 #!/bin/sh
-# postgrey-corpus.sh: greyscan against the unmodified log lines of the real
+# corpus.sh: greyscan against the unmodified log lines of the real
 # postgrey 1.37, taken the syslog way.
 #
 # postgrey runs daemonized (-d), as Debian's init script starts it, so it

@@ -1,5 +1,5 @@
 #!/bin/sh
-# postgrey-stderr.sh: greyscan against the unmodified log lines of the real
+# stderr.sh: greyscan against the unmodified log lines of the real
 # postgrey 1.37, taken the standard error way.
 #
 # postgrey runs in the foreground (no -d), as Debian 12's systemd unit
@@ -7,7 +7,7 @@
 # error, which run-postgrey.sh pipes into `logger -t postgrey --id=PID`
 # towards a private plain rsyslogd (imuxsock), standing in for journald. The
 # lines are written in the traditional format and in RSYSLOG_FileFormat.
-# The scenario and the expectation are those of postgrey-corpus.sh
+# The scenario and the expectation are those of corpus.sh
 # (tests/postgrey/scenario-1.tsv, counts derived from postgrey's answers).
 #
 # Pass: for each of the two files, `greyscan scan` + `greyscan report
