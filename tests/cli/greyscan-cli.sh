@@ -30,7 +30,7 @@
 #  9. progress: run on a terminal (util-linux `script` gives it a pty),
 #     `scan` of a larger file prints "FILE: x MB, N lines"; with stderr a
 #     file, it prints no progress at all.
-. "${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}/tests/lib.sh"
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 GREYSCAN=$GS_GREYSCAN
