@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "base/addr.h"
+#include "suite.h"
 
 static struct gs_addr parsed(const char *text)
 {
@@ -163,13 +164,4 @@ static Suite *addr_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(addr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(addr_suite)

@@ -13,6 +13,7 @@
 
 #include "base/addr.h"
 #include "tally/addrset.h"
+#include "suite.h"
 
 static void key_of(const char *text, uint8_t key[GS_ADDRSET_KEY_BYTES])
 {
@@ -125,12 +126,10 @@ START_TEST(test_addrset_prune_drops_only_keys_before_min_live)
 }
 END_TEST
 
-int main(void)
+static Suite *addrset_suite(void)
 {
 	Suite *s = suite_create("addrset");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_addrset_ipv4_key_is_mapped_and_back);
 	tcase_add_test(tc, test_addrset_ipv6_key_is_the_address_and_back);
@@ -139,9 +138,7 @@ int main(void)
 	tcase_add_test(tc, test_addrset_saturates_at_max);
 	tcase_add_test(tc, test_addrset_prune_drops_only_keys_before_min_live);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
+
+GS_TEST_MAIN(addrset_suite)

@@ -19,6 +19,7 @@
 
 #include "base/atomicfile.h"
 #include "base/error.h"
+#include "suite.h"
 
 static char tmpdir[64];
 
@@ -680,13 +681,4 @@ static Suite *atomicfile_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(atomicfile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(atomicfile_suite)

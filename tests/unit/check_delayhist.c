@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "tally/delayhist.h"
+#include "suite.h"
 
 #define LAST (GS_DELAYHIST_BINS - 1)
 
@@ -141,12 +142,10 @@ START_TEST(test_delayhist_median_of_nothing_is_zero)
 }
 END_TEST
 
-int main(void)
+static Suite *delayhist_suite(void)
 {
 	Suite *s = suite_create("delayhist");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_delayhist_first_bins_hold_one_second);
@@ -159,9 +158,7 @@ int main(void)
 	tcase_add_test(tc, test_delayhist_median_is_capped_by_the_maximum);
 	tcase_add_test(tc, test_delayhist_median_of_nothing_is_zero);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
+
+GS_TEST_MAIN(delayhist_suite)

@@ -13,6 +13,7 @@
 
 #include "base/error.h"
 #include "input/group.h"
+#include "suite.h"
 
 static struct gs_grouper *grouper;
 
@@ -657,13 +658,4 @@ static Suite *group_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(group_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(group_suite)

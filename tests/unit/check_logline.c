@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "suite.h"
 
 /* UTC instants (seconds) used below. */
 #define T_2026_11_27_184314 1795804994L
@@ -693,13 +694,4 @@ static Suite *logline_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(logline_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(logline_suite)

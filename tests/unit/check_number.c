@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "base/number.h"
+#include "suite.h"
 
 START_TEST(test_ulong_accepts_bounds_exactly)
 {
@@ -86,12 +87,10 @@ START_TEST(test_duration_rejects_bad_forms)
 }
 END_TEST
 
-int main(void)
+static Suite *number_suite(void)
 {
 	Suite *s = suite_create("number");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_ulong_accepts_bounds_exactly);
 	tcase_add_test(tc, test_ulong_rejects_one_past_bounds);
@@ -100,9 +99,7 @@ int main(void)
 	tcase_add_test(tc, test_duration_bounds_apply_after_the_unit);
 	tcase_add_test(tc, test_duration_rejects_bad_forms);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
+
+GS_TEST_MAIN(number_suite)

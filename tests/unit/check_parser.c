@@ -17,6 +17,7 @@
 #include "base/addr.h"
 #include "base/error.h"
 #include "sanitizers/heap.h"
+#include "suite.h"
 
 #define RULEBASE      GS_TEST_SRCDIR "/rules/postgrey.rb"
 #define MAX_MSG_BYTES (64 * 1024)
@@ -1082,13 +1083,4 @@ static Suite *parser_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(parser_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(parser_suite)

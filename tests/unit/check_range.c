@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "base/range.h"
+#include "suite.h"
 
 static struct gs_range parse_ok(const char *text)
 {
@@ -204,12 +205,10 @@ START_TEST(test_range_refuses_bad_syntax)
 }
 END_TEST
 
-int main(void)
+static Suite *range_suite(void)
 {
 	Suite *s = suite_create("range");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_range_plain_number_alerts_outside_zero_to_n);
 	tcase_add_test(tc, test_range_zero_alerts_from_one);
@@ -226,9 +225,7 @@ int main(void)
 	tcase_add_test(tc, test_range_decimal_point_ignores_locale);
 	tcase_add_test(tc, test_range_refuses_bad_syntax);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
+
+GS_TEST_MAIN(range_suite)

@@ -14,6 +14,7 @@
 #include "advice/report.h"
 #include "summary/summary.h"
 #include "summary/summary_file.h"
+#include "suite.h"
 
 #define FIXTURES GS_TEST_SRCDIR "/tests/data/summary"
 
@@ -355,13 +356,4 @@ static Suite *report_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(report_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(report_suite)

@@ -20,6 +20,7 @@
 
 #include "base/error.h"
 #include "summary/summary_file.h"
+#include "suite.h"
 
 #define RULEBASE GS_TEST_SRCDIR "/rules/postgrey.rb"
 /* Not *.log: the tree ignores that name (automake's test logs). */
@@ -682,13 +683,4 @@ static Suite *scan_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(scan_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(scan_suite)

@@ -22,6 +22,7 @@
 #include "base/error.h"
 #include "state/state.h"
 #include "tally_fixture.h"
+#include "suite.h"
 
 #define T0	 1700000000
 #define WINDOW_S 2800 /* 28 slots of 100 s */
@@ -1007,13 +1008,4 @@ static Suite *state_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(state_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(state_suite)

@@ -10,6 +10,7 @@
 #include "base/error.h"
 #include "advice/suggest.h"
 #include "advice/whitelist.h"
+#include "suite.h"
 
 #define MAX_TEST_GROUPS 8
 
@@ -640,12 +641,10 @@ START_TEST(test_text_clean_replaces_control_and_pipe)
 }
 END_TEST
 
-int main(void)
+static Suite *suggest_suite(void)
 {
 	Suite *s = suite_create("suggest");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc,
 		       test_suggest_clean_big_sender_gets_registrable_domain);
@@ -673,9 +672,7 @@ int main(void)
 	tcase_add_test(tc, test_format_duration_units);
 	tcase_add_test(tc, test_text_clean_replaces_control_and_pipe);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
+
+GS_TEST_MAIN(suggest_suite)

@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "summary/summary.h"
 #include "summary/summary_file.h"
+#include "suite.h"
 
 #define FIXTURES       GS_TEST_SRCDIR "/tests/data/summary"
 #define T_GENERATED    1795806000 /* 2026-11-27T19:00:00Z */
@@ -1445,13 +1446,4 @@ static Suite *summary_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(summary_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(summary_suite)

@@ -19,6 +19,7 @@
 #include "tally/tally.h"
 #include "tally_fixture.h"
 #include "sanitizers/heap.h"
+#include "suite.h"
 
 #define T0	       1700000000 /* a slot boundary for the 2800 s window below */
 #define SMALL_WINDOW_S 2800	  /* 28 slots of 100 s */
@@ -1223,13 +1224,4 @@ static Suite *tally_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(tally_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(tally_suite)

@@ -15,6 +15,7 @@
 #include "base/addr.h"
 #include "base/error.h"
 #include "advice/whitelist.h"
+#include "suite.h"
 
 static char tmpdir[256];
 static char errbuf[GS_ERRLEN];
@@ -818,12 +819,10 @@ START_TEST(test_ignore_missing_file_fails_unless_missing_ok)
 }
 END_TEST
 
-int main(void)
+static Suite *whitelist_suite(void)
 {
 	Suite *s = suite_create("whitelist");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_whitelist_name_matches_itself_and_subdomains);
@@ -883,9 +882,7 @@ int main(void)
 	tcase_add_test(tc, test_ignore_inner_space_is_an_error_with_line);
 	tcase_add_test(tc, test_ignore_missing_file_fails_unless_missing_ok);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return s;
 }
+
+GS_TEST_MAIN(whitelist_suite)
