@@ -43,10 +43,8 @@ write_conf() {
 		gs_conf_head "$_name"
 		echo "if \$programname == 'postgrey' then {"
 		if [ "$_variant" = module ]; then
-			cat <<EOF
-	action(type="omgreyscan" summaryFile="$GS_WORK/$_name.summary.json"
-		ruleBase="$GS_RULEBASE")
-EOF
+			gs_action -interval \
+				summaryFile="$GS_WORK/$_name.summary.json"
 		fi
 		cat <<EOF
 	stop

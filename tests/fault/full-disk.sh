@@ -34,7 +34,7 @@ state=$sum.state
 log=$GS_WORK/rs.internal
 stats=$GS_WORK/stats.json
 conf=$GS_WORK/rs.conf
-gs_fault_conf "$conf" "$stats" "$sum" 'summaryDomains="0"'
+gs_fault_conf "$conf" "$stats" "$sum" summaryDomains=0
 errors() { # what ("summary" or "state")
 	grep -c "cannot write the $1 file.*No space left" "$log" 2>/dev/null
 }

@@ -23,16 +23,15 @@ gs_init
 
 N=40000
 MIN_HUPS=500
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 log=$GS_WORK/rs.internal
 conf=$GS_WORK/rs.conf
 {
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1" queue.type="LinkedList" queue.workerThreads="2"
-		queue.workerThreadMinimumMessages="100")
+	$(gs_action queue.type=LinkedList queue.workerThreads=2 \
+		queue.workerThreadMinimumMessages=100)
 EOF2
 } >"$conf"
 gs_pg_mix "$GS_WORK/lines1" "$GS_WORK/expect1" "$N" "mx1 mx2" 0

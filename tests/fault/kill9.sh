@@ -44,8 +44,7 @@ conf=$GS_WORK/rs.conf
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1" summaryDomains="0" maxGroups="100000")
+	$(gs_action summaryFile="$sum" summaryDomains=0 maxGroups=100000)
 EOF2
 } >"$conf"
 

@@ -33,7 +33,7 @@ gs_init
 
 RESTARTS=${FAULT_RESTARTS:-6}
 LAST=5000
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 state=$sum.state
 seen=$GS_WORK/seen.log
 log=$GS_WORK/rs.internal
@@ -43,8 +43,7 @@ conf=$GS_WORK/rs.conf
 	cat <<EOF2
 template(name="msgonly" type="string" string="%msg%\n")
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1")
+	$(gs_action)
 	action(type="omfile" file="$seen" template="msgonly")
 }
 EOF2

@@ -54,7 +54,7 @@ run() {
 module(load="impstats" interval="1" format="json" log.syslog="off"
 	log.file="$GS_WORK/$_n.stats")
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$_sum" ruleBase="$GS_RULEBASE")
+	$(gs_action summaryFile="$_sum" -interval)
 	stop
 }
 if \$programname == 'floodend' then

@@ -83,8 +83,7 @@ through_rsyslog() {
 		echo "global(maxMessageSize=\"64k\" $2)"
 		gs_conf_head "$_n"
 		cat <<EOF2
-action(type="omgreyscan" summaryFile="$_sum" ruleBase="$GS_RULEBASE"
-	interval="1")
+$(gs_action summaryFile="$_sum")
 EOF2
 	} >"$GS_WORK/$_n.conf"
 	gs_rsyslog_start "$_n" "$GS_WORK/$_n.conf" "$_sum"

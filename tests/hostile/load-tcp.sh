@@ -23,17 +23,15 @@ gs_init
 N=1000000
 WL=$top_srcdir/tests/data/check/whitelist_clients
 IG=$top_srcdir/tests/data/check/ignore
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 conf=$GS_WORK/rs.conf
 {
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" name="gs" summaryFile="$sum"
-		ruleBase="$GS_RULEBASE" interval="1"
-		queue.type="LinkedList" queue.workerThreads="2"
-		queue.workerThreadMinimumMessages="1000"
-		queue.dequeueBatchSize="128")
+	$(gs_action name=gs queue.type=LinkedList queue.workerThreads=2 \
+		queue.workerThreadMinimumMessages=1000 \
+		queue.dequeueBatchSize=128)
 }
 EOF2
 } >"$conf"

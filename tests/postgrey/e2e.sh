@@ -31,8 +31,7 @@ conf="$GS_WORK/rs.conf"
 	pg_conf_input rs
 	cat <<EOF2
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$summary" interval="1"
-		ruleBase="$GS_RULEBASE")
+	$(gs_action summaryFile="$summary")
 }
 action(type="omfile" file="$GS_WORK/traditional.log"
 	template="RSYSLOG_TraditionalFileFormat")

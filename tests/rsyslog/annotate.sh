@@ -23,7 +23,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 sum2=$GS_WORK/summary2.json
 out=$GS_WORK/annotated.log
 conf=$GS_WORK/rs.conf
@@ -36,11 +36,9 @@ template(name="root" type="string" string="%\$!%\n")
 if \$programname == 'postgrey' then {
 	set \$!reason = "mine";
 	set \$!greyscan!x = "0";
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1" annotate="on")
+	$(gs_action annotate=on)
 	set \$!greyscan!x = "1";
-	action(type="omgreyscan" summaryFile="$sum2" ruleBase="$GS_RULEBASE"
-		interval="1" annotate="on")
+	$(gs_action summaryFile="$sum2" annotate=on)
 	action(type="omfile" file="$out" template="gs")
 	action(type="omfile" file="$GS_WORK/all.json" template="all")
 	action(type="omfile" file="$GS_WORK/root.json" template="root")

@@ -21,7 +21,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 seen=$GS_WORK/seen.log
 rb=$GS_WORK/rules.rb
 cp "$GS_RULEBASE" "$rb" || gs_error "cannot copy the rulebase"
@@ -31,8 +31,7 @@ conf=$GS_WORK/rs.conf
 	cat <<EOF2
 template(name="msgonly" type="string" string="%msg%\n")
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$rb"
-		interval="3600")
+	$(gs_action ruleBase="$rb" interval=3600)
 	action(type="omfile" file="$seen" template="msgonly")
 }
 EOF2

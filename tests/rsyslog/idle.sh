@@ -13,13 +13,12 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 conf=$GS_WORK/rs.conf
 {
 	gs_conf_head --no-tcp rs
 	cat <<EOF
-action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-	interval="1")
+$(gs_action)
 EOF
 } >"$conf"
 gs_rsyslog_check "$conf" || gs_error "config rejected: $(cat "$GS_WORK/check.out")"

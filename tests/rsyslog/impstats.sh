@@ -25,10 +25,8 @@ conf=$GS_WORK/rs.conf
 module(load="impstats" interval="1" format="json" log.file="$stats"
 	log.syslog="off")
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$a" ruleBase="$GS_RULEBASE"
-		interval="1")
-	action(type="omgreyscan" summaryFile="$b" ruleBase="$GS_RULEBASE"
-		interval="1" maxGroups="2")
+	$(gs_action summaryFile="$a")
+	$(gs_action summaryFile="$b" maxGroups=2)
 }
 EOF2
 } >"$conf"

@@ -47,8 +47,8 @@ conf=$GS_WORK/rs.conf
 cat >"$conf" <<EOF2
 module(load="omgreyscan")
 if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$GS_WORK/s.json"
-		ruleBase="$dest$pkgdatadir/postgrey.rb")
+	$(gs_action summaryFile="$GS_WORK/s.json" \
+		ruleBase="$dest$pkgdatadir/postgrey.rb" -interval)
 EOF2
 # shellcheck disable=SC2086 # GS_RSYSLOGD_WRAP is a word list (tests/lib.sh)
 $GS_RSYSLOGD_WRAP "$RSYSLOGD" -N1 -M "$dest$moduledir:/usr/lib/x86_64-linux-gnu/rsyslog" \

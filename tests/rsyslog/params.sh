@@ -16,6 +16,8 @@ R="ruleBase=\"$GS_RULEBASE\""
 failed=
 count=0
 
+# Each case writes its action out itself (no gs_action, no defaults): the
+# parameters under test are exactly the ones given.
 conf_with() { # action parameters; further lines on stdin are appended
 	{
 		gs_conf_head --no-tcp rs

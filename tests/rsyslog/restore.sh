@@ -17,15 +17,14 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 state=$sum.state
 conf=$GS_WORK/rs.conf
 {
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1")
+	$(gs_action)
 EOF2
 } >"$conf"
 

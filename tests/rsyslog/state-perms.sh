@@ -19,7 +19,7 @@ gs_init
 [ "$(id -u)" = 0 ] || gs_error "must run as root (fileGroup needs chown)"
 getent group nogroup >/dev/null || gs_error "no group 'nogroup'"
 
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 state=$sum.state
 seen=$GS_WORK/seen.log
 conf=$GS_WORK/rs.conf
@@ -28,8 +28,7 @@ conf=$GS_WORK/rs.conf
 	cat <<EOF
 template(name="msgonly" type="string" string="%msg%\n")
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1" fileGroup="nogroup" fileCreateMode="0644")
+	$(gs_action fileGroup=nogroup fileCreateMode=0644)
 	action(type="omfile" file="$seen" template="msgonly")
 }
 EOF

@@ -17,10 +17,8 @@ conf=$GS_WORK/rs.conf
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$top2" ruleBase="$GS_RULEBASE"
-		interval="1" summaryDomains="2")
-	action(type="omgreyscan" summaryFile="$all" ruleBase="$GS_RULEBASE"
-		interval="1")
+	$(gs_action summaryFile="$top2" summaryDomains=2)
+	$(gs_action summaryFile="$all")
 }
 EOF2
 } >"$conf"

@@ -14,14 +14,13 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 conf=$GS_WORK/rs.conf
 {
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1" window="86400")
+	$(gs_action window=86400)
 EOF2
 } >"$conf"
 

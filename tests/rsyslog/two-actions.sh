@@ -20,13 +20,10 @@ conf=$GS_WORK/rs.conf
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$a" ruleBase="$GS_RULEBASE"
-		interval="1")
+	$(gs_action summaryFile="$a")
 	if \$hostname == 'mx2' then
-		action(type="omgreyscan" summaryFile="$b"
-			stateFile="$GS_WORK/b/state" ruleBase="$GS_RULEBASE"
-			interval="1" window="86400" grouping="strip:1"
-			queue.type="LinkedList")
+		$(gs_action summaryFile="$b" stateFile="$GS_WORK/b/state" \
+			window=86400 grouping=strip:1 queue.type=LinkedList)
 }
 EOF2
 } >"$conf"

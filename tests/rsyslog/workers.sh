@@ -15,17 +15,15 @@
 gs_init
 
 N=20000
-sum=$GS_WORK/summary.json
+sum=$GS_SUMMARY_FILE
 conf=$GS_WORK/rs.conf
 {
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" name="gs" summaryFile="$sum"
-		ruleBase="$GS_RULEBASE" interval="1"
-		queue.type="LinkedList" queue.workerThreads="2"
-		queue.workerThreadMinimumMessages="100"
-		queue.dequeueBatchSize="32")
+	$(gs_action name=gs queue.type=LinkedList queue.workerThreads=2 \
+		queue.workerThreadMinimumMessages=100 \
+		queue.dequeueBatchSize=32)
 }
 EOF2
 } >"$conf"

@@ -28,8 +28,7 @@ conf=$GS_WORK/rs.conf
 	gs_conf_head rs
 	cat <<EOF2
 if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$sum" ruleBase="$GS_RULEBASE"
-		interval="1")
+	$(gs_action summaryFile="$sum")
 EOF2
 } >"$conf"
 errors() { # what ("summary" or "state")
