@@ -38,7 +38,7 @@ run() {
 		gs_conf_head "$_name"
 		cat <<EOF
 if \$programname == 'postgrey' then {
-	action(type="omgreyscan" summaryFile="$_sum" ruleBase="$GS_RULEBASE")
+	$(gs_action summaryFile="$_sum" -interval)
 	stop
 }
 if \$programname == 'benchend' then {

@@ -74,8 +74,8 @@ if [ "${GREYSCAN_VALGRIND:-yes}" = yes ]; then
 fi
 
 # 4. ThreadSanitizer: the tally under concurrent workers and a writer
-#    (tests/tsan_tally), and the module's writer thread inside rsyslogd
-#    under concurrent load (libtsan preloaded).
+#    (tests/tsan/tsan_tally), and the module's writer thread inside
+#    rsyslogd under concurrent load (libtsan preloaded).
 if [ "${GREYSCAN_TSAN:-yes}" = yes ]; then
 	mkdir -p "$top/build-tsan"
 	if [ ! -f "$top/build-tsan/Makefile" ]; then
@@ -84,10 +84,11 @@ if [ "${GREYSCAN_TSAN:-yes}" = yes ]; then
 			../configure -q $configure_flags \
 				--enable-sanitizers=thread)
 	fi
-	run_suite tsan "$top/build-tsan" make -j2 check TESTS="tests/tsan_tally
-		tests/rsyslog-workers.sh tests/rsyslog-two-actions.sh
-		tests/rsyslog-hup.sh tests/rsyslog-annotate.sh
-		tests/rsyslog-restore.sh tests/fault-hup-storm.sh"
+	run_suite tsan "$top/build-tsan" make -j2 check TESTS="
+		tests/tsan/tsan_tally tests/rsyslog/workers.sh
+		tests/rsyslog/two-actions.sh tests/rsyslog/hup.sh
+		tests/rsyslog/annotate.sh tests/rsyslog/restore.sh
+		tests/fault/hup-storm.sh"
 fi
 
 # 5. The README's first command, the demo, must keep working.

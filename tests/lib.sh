@@ -17,6 +17,8 @@
 #                           own PID), commands added with gs_cleanup_add run,
 #                           and $GS_WORK is removed (kept when GS_KEEP=1 or
 #                           when the test failed, and its path printed).
+#                           Sets $GS_SUMMARY_FILE to $GS_WORK/summary.json,
+#                           the summary file gs_action names by default.
 #   gs_cleanup_add CMD      Runs the shell command CMD at cleanup (LIFO).
 #   gs_note MSG...          Progress message on stderr.
 #   gs_fail MSG...          "FAIL: MSG" on stderr, prints the daemons' logs,
@@ -50,6 +52,20 @@
 #                           with gs_port NAME), and module(load=$GS_MODULE).
 #                           Options before NAME: --no-tcp (no imtcp input),
 #                           --no-module (omgreyscan not loaded).
+#   gs_action [NAME=VALUE | -NAME]...
+#                           Prints the omgreyscan action of a test config, on
+#                           one line: action(type="omgreyscan" ...) with the
+#                           defaults summaryFile="$GS_SUMMARY_FILE",
+#                           ruleBase="$GS_RULEBASE" and interval="1", then
+#                           each other NAME=VALUE as NAME="VALUE", in the
+#                           order given. NAME=VALUE for a default replaces
+#                           it; -NAME leaves that default out (the module's
+#                           own default applies: -interval is 60 s). A VALUE
+#                           with '"' or '\' is an error. Made for the
+#                           config's here-document:
+#                               $(gs_action summaryFile="$sum" maxGroups=2)
+#                           A config that must be wrong (a parameter test)
+#                           writes its action itself.
 #   gs_rsyslog_check CONF   Runs `rsyslogd -N1 -f CONF`; its output goes to
 #                           $GS_WORK/check.out; returns rsyslogd's status.
 #   gs_rsyslog_start NAME CONF [FILE...]
@@ -133,7 +149,7 @@
 #                           Succeeds when gs_json FILE EXPR prints VALUE:
 #                           made for gs_wait_for.
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$(pwd)}"
 : "${RSYSLOGD:=/usr/sbin/rsyslogd}"
 : "${PERL:=perl}"
@@ -145,6 +161,7 @@
 : "${GS_CHECK:=$top_builddir/plugins/check_greyscan/check_greyscan}"
 : "${GS_RULEBASE:=$top_srcdir/rules/postgrey.rb}"
 GS_WORK=
+GS_SUMMARY_FILE=
 GS_DAEMONS=
 GS_CLEANUP=
 GS_FAILED=0
@@ -219,6 +236,7 @@ gs_init() {
 		gs_error "perl with JSON::PP and IO::Socket::INET needed"
 	GS_WORK=$(mktemp -d "${TMPDIR:-/tmp}/greyscan-test.XXXXXX") ||
 		gs_error "mktemp failed"
+	GS_SUMMARY_FILE=$GS_WORK/summary.json
 	trap gs_cleanup EXIT
 	trap 'exit 99' INT TERM
 }
@@ -278,6 +296,55 @@ EOF
 	if [ "$_mod" = 1 ]; then
 		echo "module(load=\"$GS_MODULE\")"
 	fi
+}
+
+# The defaults of gs_action, NAME=VALUE a line, in the order printed.
+gs_action_defaults() {
+	echo "summaryFile=$GS_SUMMARY_FILE"
+	echo "ruleBase=$GS_RULEBASE"
+	echo "interval=1"
+}
+
+# Succeeds when NAME is one of gs_action's defaults.
+gs_action_is_default() {
+	gs_action_defaults | grep -q "^$1="
+}
+
+gs_action() {
+	[ -n "$GS_SUMMARY_FILE" ] || gs_error "gs_action before gs_init"
+	for _ga_a in "$@"; do
+		case $_ga_a in
+		*\"* | *\\*) gs_error "gs_action: quote or backslash in $_ga_a" ;;
+		-*) gs_action_is_default "${_ga_a#-}" ||
+			gs_error "gs_action: $_ga_a: no such default" ;;
+		[A-Za-z]*=*) ;;
+		*) gs_error "gs_action: $_ga_a: neither NAME=VALUE nor -NAME" ;;
+		esac
+	done
+	_ga_line='action(type="omgreyscan"'
+	# The defaults, each replaced or left out as the arguments say.
+	for _ga_d in $(gs_action_defaults | sed 's/=.*//'); do
+		_ga_v=$(gs_action_defaults | sed -n "s/^$_ga_d=//p")
+		_ga_keep=1
+		for _ga_a in "$@"; do
+			case $_ga_a in
+			"-$_ga_d") _ga_keep=0 ;;
+			"$_ga_d="*) _ga_keep=1 _ga_v=${_ga_a#*=} ;;
+			esac
+		done
+		if [ "$_ga_keep" = 1 ]; then
+			_ga_line="$_ga_line $_ga_d=\"$_ga_v\""
+		fi
+	done
+	for _ga_a in "$@"; do
+		case $_ga_a in
+		-*) continue ;;
+		esac
+		if ! gs_action_is_default "${_ga_a%%=*}"; then
+			_ga_line="$_ga_line ${_ga_a%%=*}=\"${_ga_a#*=}\""
+		fi
+	done
+	echo "$_ga_line)"
 }
 
 gs_rsyslog_check() {

@@ -63,8 +63,9 @@ int omgs_rb_lock_init(instanceData *d)
 }
 
 /* The event time (see the top of the file). ttGenTime is the one field read
- * straight from smsg_t, for want of an accessor: tests/abi-config.sh checks
- * that our compile of the layout agrees with rsyslogd's. */
+ * straight from smsg_t, for want of an accessor:
+ * tests/rsyslog/abi-config.sh checks that our compile of the layout agrees
+ * with rsyslogd's. */
 static time_t event_time(smsg_t *msg, uint32_t window_s)
 {
 	const time_t received = msg->ttGenTime;

@@ -1,4 +1,4 @@
-# tests/fault/lib.sh: what the fault tests (tests/fault-*.sh) share, on top
+# tests/fault/lib.sh: what the fault tests (tests/fault/*.sh) share, on top
 # of tests/lib.sh (source that first, and call gs_init).
 #
 #   gs_fault_tmpfs DIR SIZE     Mounts a private tmpfs of SIZE (e.g. 1m) on
@@ -25,8 +25,8 @@
 #                               fault tests run: impstats every second, as
 #                               JSON, into STATS; postgrey's lines into an
 #                               omgreyscan action writing SUMMARY every
-#                               second, with the extra action PARAMs (e.g.
-#                               'summaryDomains="0"').
+#                               second, with the extra action PARAMs as
+#                               gs_action takes them (e.g. summaryDomains=0).
 #   gs_fault_lines FILE SUMMARY Prints totals.lines of SUMMARY (gs_json is
 #                               too slow for megabytes).
 #   gs_fault_temps DIR BASE     Prints the names in DIR that look like the
@@ -52,8 +52,7 @@ gs_fault_conf() {
 module(load="impstats" interval="1" format="json" log.file="$_fc_stats"
 	log.syslog="off")
 if \$programname == 'postgrey' then
-	action(type="omgreyscan" summaryFile="$_fc_sum" ruleBase="$GS_RULEBASE"
-		interval="1" $*)
+	$(gs_action summaryFile="$_fc_sum" "$@")
 EOF
 	} >"$_fc_conf"
 }

@@ -1,5 +1,5 @@
 # tests/hostile/big-summary.pl: summary files of about MB mebibytes, for
-# tests/hostile-summary.sh.
+# tests/hostile/summary.sh.
 #
 #   perl big-summary.pl BASE OUT MB KIND
 #

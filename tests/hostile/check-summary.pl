@@ -1,5 +1,5 @@
 # tests/hostile/check-summary.pl: checks a summary written from hostile
-# input (tests/hostile-input.sh).
+# input (tests/hostile/input.sh).
 #
 #   perl check-summary.pl SUMMARY EXPECT MODE [NOW]
 #
@@ -23,7 +23,7 @@
 # (lines cut before the program name are another program's or no line,
 # counted only in lines); the time stamps before 1970 are unparsed, the
 # 1970/1971 ones (after today's lines) too old; 2999 and 9999 are not in
-# this file (see hostile-input.sh).
+# this file (see tests/hostile/input.sh).
 use strict;
 use warnings;
 use Encode qw(decode FB_CROAK LEAVE_SRC);

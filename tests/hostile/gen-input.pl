@@ -1,5 +1,5 @@
 # tests/hostile/gen-input.pl: the hostile postgrey lines of
-# tests/hostile-input.sh, reproducible (own seed, no randomness from Perl's
+# tests/hostile/input.sh, reproducible (own seed, no randomness from Perl's
 # hash order).
 #
 #   perl gen-input.pl LINES EXPECT SEED NOW FORMAT [NCUT]
@@ -7,7 +7,7 @@
 # Writes LINES, LF-terminated, as FORMAT "syslog" gives them to a syslog
 # server ("<22>TIMESTAMP HOST postgrey[4242]: TEXT") or as "file" has them
 # in a log file (without "<22>", and without the lines stamped in the
-# future, which would move the CLI's window: see hostile-input.sh), of
+# future, which would move the CLI's window: see tests/hostile/input.sh), of
 # these kinds:
 #   - decisions with 10 kB client names, senders and recipients (clients of
 #     192.0.2.0/24), and one with a 10 kB reporting host name;

@@ -1,5 +1,5 @@
 # tests/hostile/mutate-summary.pl: broken variants of a valid summary file,
-# for tests/hostile-summary.sh.
+# for tests/hostile/summary.sh.
 #
 #   perl mutate-summary.pl BASE DIR
 #

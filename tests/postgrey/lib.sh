@@ -1,5 +1,6 @@
-# tests/postgrey/lib.sh: helpers shared by tests/postgrey-*.sh, on top of
-# tests/lib.sh (private work dir, cleanup trap, private rsyslogd).
+# tests/postgrey/lib.sh: helpers the postgrey tests beside it share
+# (corpus.sh, stderr.sh, e2e.sh), on top of tests/lib.sh (private work dir,
+# cleanup trap, private rsyslogd).
 #
 # A test plays tests/postgrey/scenario-1.tsv against the real postgrey
 # (tests/postgrey/run-postgrey.sh), whose unmodified log lines reach a

@@ -4,8 +4,11 @@
 # and fails the test when any sanitizer wrote a report while it ran.
 #
 # usage: GS_SANITIZER_PRELOAD='RUNTIME...' run-test.sh COMMAND... TEST
-#   COMMAND... TEST  the test as automake runs it ("/bin/sh tests/x.sh",
-#                    "tests/check_x"); its basename names the log dir
+#   COMMAND... TEST  the test as automake runs it ("/bin/sh
+#                    ../tests/fault/kill9.sh", "tests/unit/check_x"); its
+#                    path under tests/ with "/" as "-" names it
+#                    (fault-kill9.sh, unit-check_x) in the lists below and
+#                    in its log dir (without ".sh")
 #   GS_SANITIZER_PRELOAD
 #                    the sanitizer runtimes, ASan's first, that configure
 #                    found with `$CC -print-file-name=...`
@@ -25,15 +28,18 @@
 # variables, which uninstrumented programs ignore.
 set -u
 # Unit tests whose programs need whole allocation stacks (see below).
-GS_SANITIZER_SLOW_TESTS="check_parser"
+GS_SANITIZER_SLOW_TESTS="unit-check_parser"
 # Tests that push millions of lines or restore states of many thousand
 # groups through rsyslogd (see below).
-GS_SANITIZER_FAST_TESTS="hostile-flood.sh load-tcp.sh fault-kill9.sh"
+GS_SANITIZER_FAST_TESTS="hostile-flood.sh hostile-load-tcp.sh fault-kill9.sh"
 [ $# -gt 0 ] || { echo "usage: run-test.sh COMMAND... TEST" >&2; exit 99; }
 here=$(cd "$(dirname "$0")" && pwd)
 eval "last=\${$#}"
 # shellcheck disable=SC2154 # set by the eval
-name=$(basename "$last")
+case $last in
+tests/* | */tests/*) name=$(echo "${last##*tests/}" | tr / -) ;;
+*) name=$(basename "$last") ;;
+esac
 dir=$(pwd)/tests/sanitizer-logs/${name%.sh}
 case "$here$dir${GS_SANITIZER_PRELOAD:-}" in
 *[!A-Za-z0-9_./:+\ -]*)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/duration.h"
+#include "suite.h"
 
 static void is(uint64_t s, const char *want)
 {
@@ -94,13 +95,4 @@ static Suite *duration_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(duration_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(duration_suite)

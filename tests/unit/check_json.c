@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "base/json_stream.h"
+#include "suite.h"
 
 #define COUNT_MAX_TEXT "9223372036854775806" /* INT64_MAX - 1 */
 #define NNI	       "expected a non-negative integer"
@@ -586,16 +587,4 @@ static Suite *json_suite(void)
 	return s;
 }
 
-/* The same main as tests/unit/suite.h's GS_TEST_MAIN (on the "tests"
- * branch): an empty suite fails too. */
-int main(void)
-{
-	SRunner *sr = srunner_create(json_suite());
-	int ran, failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	ran = srunner_ntests_run(sr);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return ran > 0 && failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(json_suite)

@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/listfile.h"
+#include "suite.h"
 
 static char tmpdir[64];
 static char path[128];
@@ -196,13 +197,4 @@ static Suite *listfile_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(listfile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(listfile_suite)

@@ -11,6 +11,7 @@
 
 #include "base/error.h"
 #include "base/owner.h"
+#include "suite.h"
 
 START_TEST(test_uid_lookup_finds_root_by_name)
 {
@@ -181,13 +182,4 @@ static Suite *owner_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(owner_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(owner_suite)

@@ -10,6 +10,7 @@
 
 #include "base/sanitize.h"
 #include "base/utf8.h"
+#include "suite.h"
 
 static size_t seq(const char *s, size_t n)
 {
@@ -163,13 +164,4 @@ static Suite *text_suite(void)
 	return s;
 }
 
-int main(void)
-{
-	SRunner *sr = srunner_create(text_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+GS_TEST_MAIN(text_suite)

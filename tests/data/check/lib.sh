@@ -18,7 +18,7 @@
 #
 # Exit codes: 0 pass, 1 fail, 99 hard error (never 77: nothing is skipped).
 
-: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=.}"
 # The plugin as tests/lib.sh names it (a twin run may wrap it).
 : "${GS_CHECK:=$top_builddir/plugins/check_greyscan/check_greyscan}"
