@@ -215,8 +215,10 @@ gs_cleanup() {
 		kill -KILL "$_p" 2>/dev/null
 	done
 	if [ -n "$GS_CLEANUP" ]; then
+		# An if, not "&&": the empty last line must not make the loop
+		# fail, which would end a "set -e" script here with status 1.
 		echo "$GS_CLEANUP" | while IFS= read -r _c; do
-			[ -n "$_c" ] && eval "$_c"
+			if [ -n "$_c" ]; then eval "$_c"; fi
 		done
 	fi
 	if [ -n "$GS_WORK" ] && [ -d "$GS_WORK" ]; then
