@@ -43,12 +43,13 @@
  * the same pair after a restart (the state file) and on every host. Two
  * different pairs get the same key with a probability of 2^-64 per pair of
  * pairs: with n pairs open, a new pair merges into an open one with odds of
- * n / 2^64 (1.4e-14 for a million open pairs), i.e. it would be counted as
- * a return of that pair. Since the key is public, someone could compute
- * colliding sender addresses offline; all they could gain is to make their
- * own pairs look like returns, which retrying gets them anyway. Chains of
- * the index cannot be flooded that way: the bucket is chosen by a random
- * per-table mix of the key.
+ * n / 2^64: 5.4e-14 with a million open, so a billion new pairs against
+ * a million open ones merge any two at all with odds of 5.4e-5. A merged
+ * pair would count as a return of the other. Since the key is public, someone
+ * could compute colliding sender addresses offline; all they could gain is to
+ * make their own pairs look like returns, which retrying gets them anyway.
+ * Chains of the index cannot be flooded that way: the bucket is chosen by a
+ * random per-table mix of the key.
  *
  * Concurrency: none. A table is not thread-safe; the caller's lock (the
  * tally's mutex) must guard every call. No call blocks or calls back into
