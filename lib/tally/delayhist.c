@@ -64,3 +64,38 @@ uint32_t gs_delayhist_median(const uint32_t lower[GS_DELAYHIST_BINS],
 		hi = lo;
 	return (uint32_t)llround(sqrt(lo * hi));
 }
+
+/* ceil(q * n / 1000) without overflow: n = 1000 a + b. */
+static uint64_t quantile_rank(uint64_t n, unsigned q_permille)
+{
+	uint64_t r =
+	    n / 1000 * q_permille + (n % 1000 * q_permille + 999) / 1000;
+
+	return r > 0 ? r : 1;
+}
+
+/* The lower q-quantile as the geometric middle of its bin (delayhist.h). */
+uint32_t gs_delayhist_quantile(const uint32_t lower[GS_DELAYHIST_BINS],
+			       const uint64_t bins[GS_DELAYHIST_BINS],
+			       uint32_t max_s, unsigned q_permille)
+{
+	uint64_t total = 0, seen = 0, rank;
+	double lo, hi;
+	unsigned k;
+
+	for (k = 0; k < GS_DELAYHIST_BINS; k++)
+		total += bins[k];
+	if (total == 0)
+		return 0;
+	rank = quantile_rank(total, q_permille > 1000 ? 1000 : q_permille);
+	for (k = 0; k < GS_DELAYHIST_BINS - 1; k++) {
+		seen += bins[k];
+		if (seen >= rank)
+			break;
+	}
+	lo = lower[k];
+	hi = gs_delayhist_bin_high(lower, k, max_s);
+	if (hi < lo)
+		hi = lo;
+	return (uint32_t)llround(sqrt(lo * hi));
+}

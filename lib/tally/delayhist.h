@@ -36,4 +36,17 @@ uint32_t gs_delayhist_median(const uint32_t lower[GS_DELAYHIST_BINS],
 			     const uint64_t bins[GS_DELAYHIST_BINS],
 			     uint32_t max_s);
 
+/* The lower q-quantile, q = q_permille / 1000 (above 1000 counts as 1000),
+ * of the delays counted in bins: the delay of rank ceil(q * n) (at least
+ * 1) among the n delays in ascending order, reported as the rounded
+ * geometric middle of its bin like gs_delayhist_median, hi capped at max_s;
+ * 0 when bins are all empty. 500 gives gs_delayhist_median's value, 1000
+ * the maximum's bin. Below the last, open bin the value is within 12% of
+ * the true quantile before the rounding to whole seconds (sqrt(1.25) is
+ * 1.118): |reported - true| <= 0.12 * true + 0.5 s. The exact maximum is
+ * max_s itself, which the caller keeps. */
+uint32_t gs_delayhist_quantile(const uint32_t lower[GS_DELAYHIST_BINS],
+			       const uint64_t bins[GS_DELAYHIST_BINS],
+			       uint32_t max_s, unsigned q_permille);
+
 #endif
