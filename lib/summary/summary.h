@@ -5,6 +5,7 @@
 #ifndef GS_STATS_H
 #define GS_STATS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -23,6 +24,24 @@ struct gs_host_count {
 	uint64_t count; /* decisions of this group logged by that host */
 };
 
+/* What became of a group's greylisted mails, followed by sender and
+ * recipient (tally.h). Every figure counts pairs whose first greylisting lies
+ * in the window, so greylisted >= passed + pending + expired (the rest left
+ * a full pair table) and returned + never_returned <= greylisted. */
+struct gs_pair_stats {
+	uint64_t greylisted;	 /* pairs first greylisted */
+	uint64_t returned;	 /* of them, seen again after that */
+	uint64_t other_network;	 /* greylisted again from another /24 or /64 */
+	uint64_t passed;	 /* passed (triplet found, client AWL) */
+	uint64_t pending;	 /* neither passed nor expired when written */
+	uint64_t expired;	 /* not passed within the retry window */
+	uint64_t never_returned; /* of the expired, never seen again */
+	bool has_wait;		 /* false: nothing passed, waits are null */
+	uint32_t wait_median_s;	 /* first greylisting to first pass */
+	uint32_t wait_p90_s;	 /* histogram, see tally.h */
+	uint32_t wait_max_s;	 /* exact */
+};
+
 struct gs_group_stats {
 	char *domain;
 	enum gs_group_kind kind;
@@ -37,6 +56,8 @@ struct gs_group_stats {
 	time_t first_seen, last_seen;
 	struct gs_host_count *hosts;
 	size_t n_hosts;
+	bool has_pairs; /* false in a version 1 file: no evidence */
+	struct gs_pair_stats pairs;
 };
 
 struct gs_totals {
@@ -51,13 +72,16 @@ struct gs_totals {
 	 * cumulative like the rest. At least n_groups, since a summary may
 	 * list only the busiest groups. The tally's own totals leave it 0. */
 	uint64_t groups;
+	uint64_t pairs_evicted; /* open pairs dropped from a full table */
+	uint64_t pairs_open;	/* a gauge like groups: pairs followed now */
 };
 
 struct gs_summary {
 	int version;	  /* GS_SUMMARY_VERSION */
 	time_t generated; /* wall clock when written */
 	time_t window_start, window_end;
-	uint32_t window_s; /* configured window length */
+	uint32_t window_s;	 /* configured window length */
+	uint32_t retry_window_s; /* postgrey's, for expiry; 0 in version 1 */
 	struct gs_totals totals;
 	char *samples[GS_MAX_SAMPLES]; /* unparsed lines, newest last */
 	size_t n_samples;
