@@ -18,7 +18,8 @@ packages="build-essential autoconf automake libtool pkg-config dpkg-dev
   rsyslog rsyslog-relp postgrey util-linux bsdutils procps psmisc perl time
   libnet-server-perl libberkeleydb-perl
   icinga2-bin nagios4-core monitoring-plugins-basic
-  clang libclang-rt-14-dev valgrind"
+  clang libclang-rt-14-dev valgrind
+  debhelper fakeroot lintian mmdebstrap"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
