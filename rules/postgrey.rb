@@ -66,6 +66,22 @@ rule=startup:Setting uid to %uid:rest%
 rule=startup:Group Not Defined.  Defaulting to EGID %gid:rest%
 rule=startup:User Not Defined.  Defaulting to EUID %uid:rest%
 rule=startup:Chrooting to %dir:rest%
+# Net::Server 2.013 (Debian 12's libnet-server-perl), Net/Server/Proto.pm:
+# resolving the --inet host ("Resolved [localhost]:10023 to
+# [127.0.0.1]:10023, IPv4" on every start of Debian's postgrey) and the
+# notes that go with it.
+rule=startup:Resolved %host:string-to{"extradata":" to "}% to %addr:char-to{"extradata":","}%, IPv%ipv:rest%
+rule=startup:Not including resolved host %text:rest%
+rule=startup:Host %host:word% resolved to IPv6 address %text:rest%
+rule=startup:Determining auto-assigned port %text:rest%
+# Net/Server.pm and Net/Server/Proto/TCP.pm: ports and privileges.
+rule=startup:Port Not Defined.  Defaulting to %port:rest%
+rule=startup:Duplicate configuration %text:rest%
+rule=startup:Binding open file descriptors
+rule=startup:Added new port configuration
+rule=startup:Closing un-mapped port %text:rest%
+rule=startup:Re-bound to previously assigned port %port:rest%
+rule=startup:NOTICE: Effective UID changed, but Real UID is 0: %text:rest%
 
 # Shutdown.
 rule=shutdown:%logtime:word% Server closing!
@@ -84,6 +100,14 @@ rule=warning:WARNING: %text:rest%
 # Without -d, postgrey prints this warning to standard error unprefixed.
 rule=warning:attribute missing: %text:rest%
 rule=fatal:FATAL: %text:rest%
+# Net::Server's own fatal errors (such as "Can't connect to TCP port 10023
+# on 127.0.0.1 [Address already in use]") carry its time stamp and a second
+# line, which rsyslog receives escaped as #012.
+rule=fatal:%logtime:word% %text:string-to{"extradata":"#012  at line "}%#012  at line %line:number% in file %file:rest%
+# Net::Server accepting connections (Net/Server.pm).
+rule=warning:Accept failed with %text:rest%
+rule=warning:Ran out of accept retries!
+rule=warning:Client socket information could not be determined!
 
 # Hourly/daily database maintenance.
 rule=maintenance:cleaning up old logs...

@@ -19,7 +19,8 @@ packages="build-essential autoconf automake libtool pkg-config dpkg-dev
   faketime
   libnet-server-perl libberkeleydb-perl
   icinga2-bin nagios4-core monitoring-plugins-basic
-  clang libclang-rt-14-dev valgrind linux-perf"
+  clang libclang-rt-14-dev valgrind linux-perf
+  debhelper fakeroot lintian mmdebstrap"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -11,8 +11,13 @@
 # dependency is a failure.
 # The last line is "N passed, M failed" over all the suites.
 #
-# environment: GREYSCAN_SANITIZERS=no, GREYSCAN_VALGRIND=no, GREYSCAN_TSAN=no
-# and GREYSCAN_DISTCHECK=no skip those suites (all default yes).
+# The package suite (scripts/test-packages.sh: Debian packages, lintian,
+# a clean Debian 12 root) runs in the background beside the others; its
+# PASS/FAIL lines are counted at the end.
+#
+# environment: GREYSCAN_SANITIZERS=no, GREYSCAN_VALGRIND=no, GREYSCAN_TSAN=no,
+# GREYSCAN_PACKAGES=no and GREYSCAN_DISTCHECK=no skip those suites (all
+# default yes).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/scripts/build.sh"
@@ -50,6 +55,14 @@ run_suite() {
 		cat "$log" 2>/dev/null || tail -n 100 "$out"
 	fi
 }
+
+# 0. The package suite, in the background (most of its time is waiting
+#    for apt and the daemons in the root, not CPU).
+pkg_pid=
+if [ "${GREYSCAN_PACKAGES:-yes}" = yes ]; then
+	sh "$top/scripts/test-packages.sh" >"$top/build/packages.out" 2>&1 &
+	pkg_pid=$!
+fi
 
 # 1. The normal build.
 run_suite check "$top/build" make -j2 check
@@ -100,6 +113,23 @@ else
 	tail -n 30 "$top/build/demo.out"
 	fail=$((fail + 1))
 	failed_suites="$failed_suites demo"
+fi
+
+if [ -n "$pkg_pid" ]; then
+	wait "$pkg_pid" || true
+	grep -E '^(PASS|FAIL):' "$top/build/packages.out" | sed 's/^/[packages] /'
+	p=$(grep -c '^PASS:' "$top/build/packages.out" || true)
+	f=$(grep -c '^FAIL:' "$top/build/packages.out" || true)
+	grep -q '^[0-9]* passed, 0 failed$' "$top/build/packages.out" ||
+		[ "$f" -ne 0 ] || f=1
+	grep '^package suite:' "$top/build/packages.out" >&2 || true
+	pass=$((pass + p))
+	fail=$((fail + f))
+	if [ "$f" -ne 0 ]; then
+		failed_suites="$failed_suites packages"
+		echo "==== suite packages failed: $top/build/packages.out" >&2
+		tail -n 80 "$top/build/packages.out"
+	fi
 fi
 
 if [ "$fail" -ne 0 ]; then

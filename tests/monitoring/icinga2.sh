@@ -1,7 +1,7 @@
 #!/bin/sh
 # Validates conf/icinga2/greyscan-command.conf and greyscan-service.conf with
-# the real `icinga2 daemon -C` on a private minimal configuration (const
-# PluginDir, include <itl> and <plugins>, two hosts, copies of the shipped
+# the real `icinga2 daemon -C` on a private minimal configuration (consts
+# PluginDir and PluginContribDir, include <itl> and <plugins>, two hosts, copies of the shipped
 # files). Icinga's cache, data, log, spool, run and zones directories and its
 # user are overridden with --define, so nothing under /etc/icinga2 or
 # /var/*/icinga2 is read or written.
@@ -15,7 +15,8 @@
 #     validation sees the shipped files;
 #   - end to end: a private `icinga2 daemon` (no API; a checker and a
 #     perfdata writer only) runs the built plugin through the shipped
-#     CheckCommand on a fixture summary: the command line it logs has both
+#     CheckCommand on a fixture summary (PluginContribDir names the plugin's
+#     directory, PluginDir another one): the command line it logs has both
 #     --whitelist values (repeat_key), --stale-critical (set_if true) and no
 #     --exclude-dynamic or --verbose (set_if false), the check exits 2
 #     (CRITICAL by the given range), and Icinga's PerfdataWriter records
@@ -38,6 +39,7 @@ setup_tree() { # DIR COMMAND_FILE SERVICE_FILE
 	cp "$3" "$1/greyscan-service.conf" || exit 99
 	cat >"$1/main.conf" <<'EOF'
 const PluginDir = "/usr/lib/nagios/plugins"
+const PluginContribDir = "/usr/lib/nagios/plugins"
 include <itl>
 include <plugins>
 include "greyscan-command.conf"
@@ -133,8 +135,11 @@ ln -s "$(cd "$(dirname "$PLUGIN")" && pwd)/check_greyscan" "$E/plugins/" ||
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 sed -e "s/@NOW@/$now/g" -e "s/@WEEK_AGO@/$now/g" "$D/mixed.json.in" \
 	>"$E/summary.json" || exit 99
+# The ITL's third-party commands use PluginContribDir: PluginDir points
+# elsewhere, so a command built on it would not find the plugin.
 cat >"$E/main.conf" <<END_OF_CONF
-const PluginDir = "$E/plugins"
+const PluginDir = "$E/no-plugins-here"
+const PluginContribDir = "$E/plugins"
 include <itl>
 include <plugins>
 include "greyscan-command.conf"

@@ -1,7 +1,9 @@
 #!/bin/sh
-# Validates conf/nagios/greyscan.cfg with the real `nagios4 -v` on a private
-# minimal nagios.cfg (every path inside a temporary directory, the current
-# user as nagios_user) that includes a copy of the shipped file plus the
+# Validates conf/nagios/greyscan-command.cfg (the command, which the package
+# installs in /etc/nagios-plugins/config) and conf/nagios/greyscan.cfg (the
+# service example) with the real `nagios4 -v` on a private minimal
+# nagios.cfg (every path inside a temporary directory, the current user as
+# nagios_user) that includes copies of the shipped files plus the
 # objects Nagios needs: a 24x7 timeperiod, a contact and the "admins"
 # contact group, a notification and a host check command, and one host in
 # the hostgroup postgrey-servers.
@@ -25,12 +27,14 @@
 . "$top_srcdir/tests/monitoring/lib.sh"
 mon_init nagios4 "$NAGIOS4"
 SHIPPED=$top_srcdir/conf/nagios/greyscan.cfg
+COMMAND=$top_srcdir/conf/nagios/greyscan-command.cfg
 DATA=$top_srcdir/tests/data/check
 
 # A private Nagios tree in DIR around the greyscan.cfg given.
 setup_tree() { # DIR GREYSCAN_CFG USER1
 	mkdir -p "$1/spool" "$1/tmp" || exit 99
 	cp "$2" "$1/greyscan.cfg" || exit 99
+	cp "$COMMAND" "$1/greyscan-command.cfg" || exit 99
 	printf '$USER1$=%s\n' "$3" >"$1/resource.cfg"
 	cat >"$1/objects.cfg" <<'END_OF_OBJECTS'
 define timeperiod {
@@ -81,6 +85,7 @@ END_OF_OBJECTS
 	cat >"$1/nagios.cfg" <<END_OF_MAIN
 log_file=$1/nagios.log
 cfg_file=$1/objects.cfg
+cfg_file=$1/greyscan-command.cfg
 cfg_file=$1/greyscan.cfg
 resource_file=$1/resource.cfg
 status_file=$1/status.dat
