@@ -143,12 +143,33 @@ uint8_t gs_tally_host_id(struct gs_tally *t, const char *name);
  * GS_TALLY_MAX_HOSTS other hosts, then "other". */
 uint8_t gs_tally_group_host(const struct group *g, uint8_t host);
 
-/* ---- Groups (tally_group.c) and eviction (tally_evict.c) ---- */
+/* ---- Admission and eviction (tally_evict.c) ---- */
 
 /* The group called name (cut at GS_GROUP_MAX - 1 bytes), created when
  * missing, making room first in a full tally; NULL on no memory. */
 struct group *gs_tally_group_get(struct gs_tally *t, const char *name,
 				 enum gs_group_kind kind);
+
+/* ---- The group table and the groups (tally_group.c) ---- */
+
+/* A group name as the table keys it. */
+struct group_key {
+	char name[GS_GROUP_MAX]; /* cut at GS_GROUP_MAX - 1 bytes */
+	size_t len;
+	uint32_t hash;
+};
+
+/* Fills k for name; reads only the seed, set at creation. */
+void gs_tally_group_key(const struct gs_tally *t, const char *name,
+			struct group_key *k);
+/* The group of k, or NULL. */
+struct group *gs_tally_group_find(const struct gs_tally *t,
+				  const struct group_key *k);
+/* A new, empty group of k (which must not be there), whether or not the
+ * tally is full: gs_tally_group_get() decides that. NULL on no memory. */
+struct group *gs_tally_group_create(struct gs_tally *t,
+				    const struct group_key *k,
+				    enum gs_group_kind kind);
 /* Unlinks g from the table and frees it. */
 void gs_tally_group_remove(struct gs_tally *t, struct group *g);
 /* Frees g, which is not in the table (or is being unlinked by the caller). */
@@ -157,9 +178,6 @@ void gs_tally_group_destroy(struct group *g);
 bool gs_tally_group_prune(struct group *g, int64_t min_live);
 /* Prunes every group and drops the empty ones. */
 void gs_tally_sweep(struct gs_tally *t);
-/* Makes room for one more group in a full tally: sweeps, then evicts a
- * batch if still full. -1 on no memory. */
-int gs_tally_make_room(struct gs_tally *t);
 /* The entry of (slot, host) in g, added when missing; NULL when g has
  * UINT16_MAX entries or on no memory. */
 struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host);
