@@ -1,6 +1,10 @@
-/* Internals shared by the tally's files (tally.c, tally_group.c,
- * tally_hosts.c, tally_evict.c, tally_snapshot.c, tally_export.c,
- * tally_import.c); nothing outside them includes this. Design in tally.h.
+/* Internals shared by the tally's files (tally.c, tally_count.c,
+ * tally_group.c, tally_hosts.c, tally_evict.c, tally_snapshot.c,
+ * tally_export.c, tally_import.c); nothing outside them includes this.
+ * Design in tally.h. Calls between the files go one way only: tally.c,
+ * tally_snapshot.c, tally_export.c and tally_import.c call the others;
+ * tally_evict.c calls tally_group.c; tally_group.c, tally_hosts.c and
+ * tally_count.c call none of the tally's other files.
  *
  * Concurrency & locking: t->lock guards every field of struct gs_tally that
  * changes after gs_tally_new() and everything reachable from it (the group
@@ -14,9 +18,11 @@
  * taking the lock; gs_tally_snapshot() sorts its copy after releasing it.
  * An export takes the lock once per chunk and never holds it between
  * calls; its copy (struct gs_tally_copy) belongs to its caller alone and is
- * read without the lock. The configuration (window_s, slot_s, max_groups),
- * the hash seed and the histogram bin bounds are set by gs_tally_new() and
- * only read afterwards. */
+ * read without the lock. The one exception to "under the lock": an open
+ * counter's numbers, written by its owner without the lock and read under
+ * it with atomic loads (tally_count.c). The configuration (window_s,
+ * slot_s, max_groups), the hash seed and the histogram bin bounds are set
+ * by gs_tally_new() and only read afterwards. */
 #ifndef GS_TALLY_INT_H
 #define GS_TALLY_INT_H
 
@@ -81,7 +87,8 @@ struct gs_tally {
 	struct gs_totals totals;
 	char samples[GS_MAX_SAMPLES][GS_SAMPLE_MAX_LEN + 1]; /* a ring */
 	size_t n_samples, next_sample;
-	struct rank *scratch; /* see tally_evict.c */
+	struct gs_tally_counter *counters; /* open ones (tally_count.c) */
+	struct rank *scratch;		   /* see tally_evict.c */
 	size_t scratch_cap;
 	uint64_t rng; /* pivots of the eviction's selection */
 };
@@ -190,11 +197,17 @@ void gs_tally_note_example(struct group *g, const char *buf);
 /* Widens g's first_seen/last_seen to [first, last]. */
 void gs_tally_note_times(struct group *g, int64_t first, int64_t last);
 
-/* ---- Samples of unparsed lines (tally.c) ---- */
+/* ---- Line accounting and samples (tally_count.c) ---- */
 
 /* Keeps line as the newest sample, dropping the oldest when full. */
 void gs_tally_push_sample(struct gs_tally *t, const char *line, size_t len);
 /* The i-th sample (i < t->n_samples), oldest first. */
 const char *gs_tally_sample_at(const struct gs_tally *t, size_t i);
+/* t's totals with every open counter added, and groups set to the number
+ * held: what a snapshot or an export reports. */
+void gs_tally_totals_locked(const struct gs_tally *t, struct gs_totals *out);
+/* Folds every open counter into the totals and detaches it (its close then
+ * only frees it): for gs_tally_free(). */
+void gs_tally_detach_counters(struct gs_tally *t);
 
 #endif
