@@ -256,6 +256,8 @@ static int cmd_scan(int argc, char **argv)
 	ctx.grouper = grouper;
 	ctx.tally = tally;
 	ctx.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	ctx.threads = 2; /* as before: one more thread (--threads follows) */
+	ctx.block_bytes = 0;
 	rc = EXIT_SUCCESS;
 	for (int i = optind; i < argc; i++) {
 		/* One unreadable file does not spoil the others: report it,
