@@ -56,10 +56,27 @@ void gs_ingest_free(struct gs_ingest *in)
 	free(in);
 }
 
+/* An empty result: every field but the two buffers, which stay unset
+ * until used (a scan judges every line, most of them foreign). */
+static void result_init(struct gs_ingest_result *r)
+{
+	r->kind = GS_INGEST_FOREIGN;
+	r->line = NULL;
+	memset(&r->parsed, 0, sizeof(r->parsed));
+	r->grouped = false;
+	r->group[0] = '\0';
+	r->group_kind = GS_KIND_NAME;
+	r->counted = false;
+	r->sample = NULL;
+	r->sample_len = 0;
+	r->host[0] = '\0';
+}
+
 void gs_ingest_result_release(struct gs_ingest_result *r)
 {
-	gs_parsed_release(&r->parsed);
-	memset(r, 0, sizeof(*r));
+	if (r->parsed.json != NULL)
+		gs_parsed_release(&r->parsed);
+	result_init(r);
 }
 
 /* Finds "postgrey" in a line whose framing is broken: only such lines are
@@ -130,8 +147,7 @@ void gs_ingest_judge_line(struct gs_ingest *in, const struct gs_rulebase *rb,
 {
 	struct gs_logline ll;
 
-	memset(out, 0, sizeof(*out));
-	out->kind = GS_INGEST_FOREIGN;
+	result_init(out);
 	if (line == NULL)
 		return;
 	switch (gs_logline_split_cached(line, len, ref, &in->clock, &ll)) {
@@ -160,8 +176,7 @@ void gs_ingest_judge_overlong(struct gs_ingest *in, const char *head,
 {
 	struct gs_logline ll;
 
-	memset(out, 0, sizeof(*out));
-	out->kind = GS_INGEST_FOREIGN;
+	result_init(out);
 	if (head == NULL)
 		return;
 	/* Framed as postgrey's, or broken but naming it: unparsed. */
@@ -219,7 +234,7 @@ void gs_ingest_message(struct gs_ingest *in, const struct gs_rulebase *rb,
 	const char *text = msg->text != NULL ? msg->text : "";
 	size_t len = msg->text != NULL ? msg->len : 0;
 
-	memset(out, 0, sizeof(*out));
+	result_init(out);
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
 	judge_text(in, rb, text, len, msg->time,

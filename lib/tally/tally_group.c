@@ -87,6 +87,7 @@ struct group *gs_tally_group_create(struct gs_tally *t,
 	g->kind = (uint8_t)kind;
 	g->first_seen = INT64_MAX;
 	g->last_seen = INT64_MIN;
+	g->pruned_at = INT64_MIN; /* never pruned (it holds nothing) */
 	if (t->n_groups >= t->n_buckets)
 		table_grow(t);
 	b = k->hash & (t->n_buckets - 1);
@@ -112,6 +113,8 @@ bool gs_tally_group_prune(struct group *g, int64_t min_live)
 {
 	uint16_t i, kept = 0;
 
+	if (g->pruned_at == min_live)
+		return g->n_entries > 0;
 	for (i = 0; i < g->n_entries; i++) {
 		if (g->entries[i].slot >= min_live)
 			g->entries[kept++] = g->entries[i];
@@ -121,6 +124,7 @@ bool gs_tally_group_prune(struct group *g, int64_t min_live)
 	g->n_entries = kept;
 	gs_addrset_prune(g->addrs, &g->n_addrs, min_live);
 	gs_addrset_prune(g->nets, &g->n_nets, min_live);
+	g->pruned_at = min_live;
 	return kept > 0;
 }
 

@@ -58,6 +58,10 @@ struct group {
 	struct gs_addrset_item *nets;
 	char *examples; /* n_examples NUL-terminated names, back to back */
 	int64_t first_seen, last_seen;
+	/* The oldest live slot of the last prune: nothing older is held,
+	 * since whatever is added is in the window, whose start only moves
+	 * on. A prune at the same slot has nothing to do. */
+	int64_t pruned_at;
 	uint32_t hash;
 	uint16_t n_entries, cap_entries;
 	uint8_t n_addrs, cap_addrs, n_nets, cap_nets;
@@ -181,7 +185,8 @@ struct group *gs_tally_group_create(struct gs_tally *t,
 void gs_tally_group_remove(struct gs_tally *t, struct group *g);
 /* Frees g, which is not in the table (or is being unlinked by the caller). */
 void gs_tally_group_destroy(struct group *g);
-/* Drops what left the window. Returns false when g has no entries left. */
+/* Drops what left the window (nothing when g was pruned at min_live
+ * already). Returns false when g has no entries left. */
 bool gs_tally_group_prune(struct group *g, int64_t min_live);
 /* Prunes every group and drops the empty ones. */
 void gs_tally_sweep(struct gs_tally *t);
