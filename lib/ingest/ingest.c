@@ -56,13 +56,15 @@ void gs_ingest_free(struct gs_ingest *in)
 	free(in);
 }
 
-/* An empty result: every field but the two buffers, which stay unset
- * until used (a scan judges every line, most of them foreign). */
+/* An empty result. The parse result is filled (and cleared first) by the
+ * parser; until then only its json is set, and the buffers stay unset
+ * until used: a scan judges every line, most of them foreign. */
 static void result_init(struct gs_ingest_result *r)
 {
 	r->kind = GS_INGEST_FOREIGN;
 	r->line = NULL;
-	memset(&r->parsed, 0, sizeof(r->parsed));
+	r->parsed.json = NULL;
+	r->parsed.other = NULL;
 	r->grouped = false;
 	r->group[0] = '\0';
 	r->group_kind = GS_KIND_NAME;

@@ -71,7 +71,9 @@ struct gs_ingest_result {
 	 * ("whitelisted", "startup", ...) or "other", or "unparsed"; NULL for
 	 * FOREIGN. Static text. */
 	const char *line;
-	/* The parse result. For a decision, ev.time and ev.host are set (the
+	/* The parse result, when the text reached the parser (always for a
+	 * message; for a line, when it is framed as postgrey's), else only
+	 * json (NULL) is set. For a decision, ev.time and ev.host are set (the
 	 * host into the message or host[] below). json belongs to the result:
 	 * take it over by setting it NULL. */
 	struct gs_parsed parsed;

@@ -33,7 +33,21 @@
 #include "base/error.h"
 #include "ingest/scan_int.h"
 
-#define GS_PIPE_SPARE_BATCHES 2 /* one filling, one waiting to be counted */
+#define GS_PIPE_AHEAD_MAX 8 /* batches waiting in todo, at most */
+
+/* The batches of a pipe for threads judging threads: one being filled,
+ * one judged and waiting to be counted, one per thread being judged, and
+ * besides one more per worker waiting in todo (up to a limit), so that a
+ * worker finds the next batch there while the reading thread judges or
+ * counts. */
+static unsigned pipe_batches(unsigned threads)
+{
+	unsigned ahead = threads - 1;
+
+	if (ahead > GS_PIPE_AHEAD_MAX)
+		ahead = GS_PIPE_AHEAD_MAX;
+	return 2 + threads + ahead;
+}
 
 static void queue_put(struct queue *q, struct batch *b)
 {
@@ -223,7 +237,7 @@ int gs_scan_pipe_init(struct pipe *p, const struct gs_scan_ctx *ctx,
 			       GS_GROUP_CACHE_DEFAULT_SLOTS, err, errlen);
 	if (p->own == NULL)
 		return -1;
-	for (i = 0; i < threads + GS_PIPE_SPARE_BATCHES; i++) {
+	for (i = 0; i < pipe_batches(threads); i++) {
 		if ((b = gs_scan_batch_new(bufsize)) == NULL)
 			return gs_seterr(err, errlen, "out of memory");
 		queue_put(&p->free, b);

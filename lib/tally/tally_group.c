@@ -154,7 +154,9 @@ struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
 	struct entry *e;
 	uint16_t i, cap;
 
-	for (i = 0; i < g->n_entries; i++)
+	/* From the newest: events come mostly in time order, so theirs is
+	 * one of the last entries. */
+	for (i = g->n_entries; i-- > 0;)
 		if (g->entries[i].slot == slot && g->entries[i].host == host)
 			return &g->entries[i];
 	if (g->n_entries == UINT16_MAX)
