@@ -105,10 +105,10 @@ static int prepare(const struct gs_event *ev, const char *group,
 	return 0;
 }
 
-/* Counts p into e. -1 when the histogram cannot be allocated (then nothing
- * is counted). */
-static int entry_count(const struct gs_tally *t, struct entry *e,
-		       const struct prepared *p)
+/* Counts p into e, an entry of g. -1 when the histogram cannot be
+ * allocated (then nothing is counted). */
+static int entry_count(const struct gs_tally *t, struct group *g,
+		       struct entry *e, const struct prepared *p)
 {
 	unsigned k;
 
@@ -123,7 +123,7 @@ static int entry_count(const struct gs_tally *t, struct entry *e,
 		if (p->delay_s > e->hist->max_s)
 			e->hist->max_s = p->delay_s;
 	}
-	e->counts[p->counter] = sat_add32(e->counts[p->counter], 1);
+	gs_tally_count_into(g, e, p->counter, 1);
 	return 0;
 }
 
@@ -151,7 +151,7 @@ static int add_locked(struct gs_tally *t, const struct prepared *p)
 	gs_tally_group_prune(g, min_live_slot(t));
 	e = gs_tally_entry_get(
 	    g, slot, gs_tally_group_host(g, gs_tally_host_id(t, p->host)));
-	if (e == NULL || entry_count(t, e, p) < 0)
+	if (e == NULL || entry_count(t, g, e, p) < 0)
 		goto nomem;
 	if (p->has_addr) {
 		gs_addrset_note(&g->addrs, &g->n_addrs, &g->cap_addrs,

@@ -27,7 +27,7 @@
  * host names, examples (GS_TALLY_EXAMPLE_MAX_LEN) and samples are cut to
  * their fixed lengths at a UTF-8 character boundary, with control bytes and
  * malformed UTF-8 replaced by '?'. Memory thus never grows with the number
- * of distinct names: about 270 bytes of heap per group with one address,
+ * of distinct names: about 290 bytes of heap per group with one address,
  * one host and one slot, plus 280 bytes per slot that has delays.
  *
  * Examples: the first GS_MAX_EXAMPLES distinct client names of the group, in

@@ -33,17 +33,6 @@ static uint64_t next_random(uint64_t *state)
 	return x * 0x2545f4914f6cdd1dull;
 }
 
-static uint64_t group_score(const struct group *g)
-{
-	uint64_t s = 0;
-	uint16_t i;
-
-	for (i = 0; i < g->n_entries; i++)
-		s += (uint64_t)g->entries[i].counts[GS_C_NEW] +
-		     g->entries[i].counts[GS_C_EARLY_RETRY];
-	return s;
-}
-
 static int rank_cmp(const struct rank *a, const struct rank *b)
 {
 	if (a->score != b->score)
@@ -111,7 +100,7 @@ static int evict_batch(struct gs_tally *t)
 	}
 	for (b = 0; b < t->n_buckets; b++) {
 		for (g = t->buckets[b]; g != NULL; g = g->next) {
-			t->scratch[n].score = group_score(g);
+			t->scratch[n].score = g->score;
 			t->scratch[n].last_seen = g->last_seen;
 			t->scratch[n].g = g;
 			n++;

@@ -116,10 +116,13 @@ bool gs_tally_group_prune(struct group *g, int64_t min_live)
 	if (g->pruned_at == min_live)
 		return g->n_entries > 0;
 	for (i = 0; i < g->n_entries; i++) {
-		if (g->entries[i].slot >= min_live)
+		if (g->entries[i].slot >= min_live) {
 			g->entries[kept++] = g->entries[i];
-		else
-			free(g->entries[i].hist);
+			continue;
+		}
+		g->score -= (uint64_t)g->entries[i].counts[GS_C_NEW] +
+			    g->entries[i].counts[GS_C_EARLY_RETRY];
+		free(g->entries[i].hist);
 	}
 	g->n_entries = kept;
 	gs_addrset_prune(g->addrs, &g->n_addrs, min_live);
@@ -135,6 +138,11 @@ void gs_tally_sweep(struct gs_tally *t)
 	struct group **pp, *g;
 	size_t b;
 
+	/* Every group kept by the last sweep, and every one made since, holds
+	 * an entry at or after that sweep's oldest live slot: while that is
+	 * still the oldest, there is nothing to drop. */
+	if (t->swept && t->swept_at == min_live)
+		return;
 	for (b = 0; b < t->n_buckets; b++) {
 		pp = &t->buckets[b];
 		while ((g = *pp) != NULL) {
@@ -147,6 +155,8 @@ void gs_tally_sweep(struct gs_tally *t)
 			gs_tally_group_destroy(g);
 		}
 	}
+	t->swept = true;
+	t->swept_at = min_live;
 }
 
 struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
@@ -179,6 +189,16 @@ struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
 	e->slot = slot;
 	e->host = host;
 	return e;
+}
+
+void gs_tally_count_into(struct group *g, struct entry *e, enum gs_counter c,
+			 uint32_t n)
+{
+	uint32_t before = e->counts[c];
+
+	e->counts[c] = sat_add32(before, n);
+	if (c == GS_C_NEW || c == GS_C_EARLY_RETRY)
+		g->score += e->counts[c] - before;
 }
 
 /* Sanitises an example name (NULL is "") into buf. */

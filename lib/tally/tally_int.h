@@ -62,6 +62,9 @@ struct group {
 	 * since whatever is added is in the window, whose start only moves
 	 * on. A prune at the same slot has nothing to do. */
 	int64_t pruned_at;
+	/* new + early_retry over the entries: its rank for eviction, kept
+	 * as the counts change (gs_tally_count_into). */
+	uint64_t score;
 	uint32_t hash;
 	uint16_t n_entries, cap_entries;
 	uint8_t n_addrs, cap_addrs, n_nets, cap_nets;
@@ -91,6 +94,8 @@ struct gs_tally {
 	struct gs_totals totals;
 	char samples[GS_MAX_SAMPLES][GS_SAMPLE_MAX_LEN + 1]; /* a ring */
 	size_t n_samples, next_sample;
+	bool swept;	  /* a sweep ran (tally_group.c), at swept_at: */
+	int64_t swept_at; /* the oldest live slot then */
 	struct gs_tally_counter *counters; /* open ones (tally_count.c) */
 	struct rank *scratch;		   /* see tally_evict.c */
 	size_t scratch_cap;
@@ -188,11 +193,16 @@ void gs_tally_group_destroy(struct group *g);
 /* Drops what left the window (nothing when g was pruned at min_live
  * already). Returns false when g has no entries left. */
 bool gs_tally_group_prune(struct group *g, int64_t min_live);
-/* Prunes every group and drops the empty ones. */
+/* Prunes every group and drops the empty ones (nothing to do when the
+ * oldest live slot is the last sweep's). */
 void gs_tally_sweep(struct gs_tally *t);
 /* The entry of (slot, host) in g, added when missing; NULL when g has
  * UINT16_MAX entries or on no memory. */
 struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host);
+/* Adds n to counter c of e, an entry of g, saturating, and keeps g's
+ * score. */
+void gs_tally_count_into(struct group *g, struct entry *e, enum gs_counter c,
+			 uint32_t n);
 /* Sanitises an example name (NULL is "") into buf. No shared state. */
 void gs_tally_example_name(const char *name,
 			   char buf[GS_TALLY_EXAMPLE_MAX_LEN + 1]);
