@@ -7,6 +7,8 @@
  * calls the tally, which takes its own lock for a decision or an unparsed
  * line; lines and ignored lines go to the counter, which takes none. No
  * function here holds a lock while calling anything. */
+#include "gs_config.h"
+
 #include "ingest/ingest.h"
 
 #include <stdlib.h>
