@@ -955,6 +955,60 @@ START_TEST(test_scan_long_lines_in_small_blocks)
 }
 END_TEST
 
+/* Tiny lines fill a batch's limit of lines long before its block ends;
+ * the rest of the block goes on in the next batch. Right at the limit an
+ * over-long line begins that ends blocks later (judged when it is cut),
+ * and the file ends in lines that no read is left to cut. The same
+ * counts, and the same tally, with one thread and four. */
+static size_t put_tiny(char *out, unsigned n)
+{
+	size_t len = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (i % 2 == 0) {
+			out[len++] = '\n';
+		} else {
+			memcpy(out + len, "postgrey\n", 9);
+			len += 9;
+		}
+	}
+	return len;
+}
+
+START_TEST(test_scan_batches_of_tiny_lines)
+{
+	const size_t huge = 2 * 1024 * 1024;
+	char *data = malloc(huge + 4 * 1024 * 1024);
+	struct gs_tally *one, *four;
+	const char *path;
+	char *a, *b;
+	size_t n = 0;
+	unsigned i;
+
+	ck_assert_ptr_nonnull(data);
+	n += put_tiny(data + n, 16384);
+	n += put_line(data + n, huge, "mx1");
+	for (i = 0; i < 1000; i++)
+		n += put_line(data + n, 200, "mx2");
+	n += put_tiny(data + n, 30000);
+	n += put_line(data + n, 250, "mx1") - 1;
+	path = write_file("tiny.log", data, n, 0);
+	free(data);
+	one = scan_with(path, 1, 0, GS_DEFAULT_WINDOW_S);
+	four = scan_with(path, 4, 0, GS_DEFAULT_WINDOW_S);
+	a = tally_text(one);
+	b = tally_text(four);
+	assert_same_text("tallies", a, b);
+	ck_assert_ptr_nonnull(
+	    strstr(a, "lines 47386 actions 1001 ignored 0 unparsed 23193 "));
+	free(a);
+	free(b);
+	gs_tally_free(one);
+	gs_tally_free(four);
+}
+END_TEST
+
 static Suite *scan_suite(void)
 {
 	Suite *s = suite_create("scan");
@@ -982,6 +1036,7 @@ static Suite *scan_suite(void)
 	tcase_add_test(tc, test_scan_threads_count_as_one_thread);
 	tcase_add_test(tc, test_scan_threads_count_as_one_thread_big_blocks);
 	tcase_add_test(tc, test_scan_long_lines_in_small_blocks);
+	tcase_add_test(tc, test_scan_batches_of_tiny_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -61,23 +61,29 @@ static bool cut_line(struct scanner *sc, struct batch *b, const char *p,
 	return ok;
 }
 
-/* Cuts every complete line of the current batch, hands it on and starts
- * the next batch with the unfinished rest. false when memory runs out. */
+/* Cuts the complete lines of the current batch (at most
+ * GS_SCAN_BATCH_MAX_LINES), hands it on and starts the next batch with the
+ * rest: the unfinished last line, or the lines beyond the limit, which
+ * bounds the memory a batch of tiny lines takes. false when memory runs
+ * out. */
 static bool cut_block(struct scanner *sc)
 {
 	struct batch *b = sc->cur, *next;
-	char *p = b->buf, *end = b->buf + b->have, *nl;
+	char *p = b->buf, *end = b->buf + b->have, *nl = NULL;
 	size_t rest;
-	bool ok = true;
+	bool ok = true, full = false;
 
-	while (ok && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+	while (ok && !(full = b->n_spans >= GS_SCAN_BATCH_MAX_LINES) &&
+	       (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
 		ok = cut_line(sc, b, p, (size_t)(nl - p));
 		p = nl + 1;
 	}
 	rest = (size_t)(end - p);
 	if (sc->skipping) {
 		rest = 0; /* still inside the over-long line */
-	} else if (ok && rest > GS_INGEST_LINE_MAX_BYTES) {
+	} else if (ok && !full && rest > GS_INGEST_LINE_MAX_BYTES) {
+		/* No newline in the rest (a full batch's rest may have some,
+		 * and is judged once it is cut). */
 		ok = gs_scan_batch_add_line(b, p, GS_INGEST_LINE_MAX_BYTES,
 					    true);
 		sc->skipping = true;
@@ -91,17 +97,26 @@ static bool cut_block(struct scanner *sc)
 	return ok;
 }
 
-/* The last line, which has no newline. */
+/* The end of the stream: the lines a full batch left, then the last line,
+ * which has no newline. */
 static bool cut_tail(struct scanner *sc)
 {
-	struct batch *b = sc->cur;
-	size_t len = b->have;
+	struct batch *b;
+	size_t len;
 
+	while (memchr(sc->cur->buf, '\n', sc->cur->have) != NULL)
+		if (!cut_block(sc))
+			return false;
+	b = sc->cur;
+	len = b->have;
 	if (len == 0 || sc->skipping)
 		return true;
 	if (b->buf[len - 1] == '\r')
 		len--;
 	gs_scan_progress_line(&sc->pr);
+	if (len > GS_INGEST_LINE_MAX_BYTES)
+		return gs_scan_batch_add_line(b, b->buf,
+					      GS_INGEST_LINE_MAX_BYTES, true);
 	return gs_scan_batch_add_line(b, b->buf, len, false);
 }
 
@@ -126,6 +141,8 @@ static int scan_stream(struct scanner *sc, gzFile gz, const char *path,
 	int code, n;
 
 	for (;;) {
+		/* A rest leaves room: it is at most the longest line, or what
+		 * follows GS_SCAN_BATCH_MAX_LINES cut lines. */
 		n = gzread(gz, sc->cur->buf + sc->cur->have,
 			   (unsigned)(sc->bufsize - sc->cur->have));
 		if (n < 0)

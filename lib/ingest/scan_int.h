@@ -26,7 +26,8 @@
 #include "ingest/ingest.h"
 #include "ingest/scan.h"
 
-#define GS_SCAN_READ_BYTES (1024 * 1024) /* a block, unless the ctx says */
+#define GS_SCAN_READ_BYTES	(1024 * 1024) /* a block, unless the ctx says */
+#define GS_SCAN_BATCH_MAX_LINES 16384	      /* lines cut into one batch */
 
 /* ---- Batches (scan_batch.c) ---- */
 
