@@ -1,7 +1,7 @@
 /* greyscan: the command-line front end. It only parses options and wires
- * the core together: scanning log files into a tally (lib/scan.h), writing
- * and reading the summary (lib/summary.h), printing reports (lib/report.h)
- * and whitelist suggestions (lib/suggest.h). */
+ * the core together: scanning log files into a tally (ingest/scan.h),
+ * writing and reading the summary (summary/summary_file.h), printing
+ * reports (advice/report.h) and whitelist suggestions (advice/suggest.h). */
 #include "gs_config.h"
 
 #include <errno.h>
@@ -60,6 +60,8 @@ static void usage(FILE *out)
 	    "  -g, --grouping MODE    registrable (default), strip or strip:N\n"
 	    "  -r, --rulebase FILE    liblognorm rulebase (default %s)\n"
 	    "  -l, --limit N          rows in the report (default 20, 0: all)\n"
+	    "  -j, --threads N        threads that parse (default: the "
+	    "processors)\n"
 	    "  -M, --mode MODE        file mode of the summary (octal, default "
 	    "0640)\n"
 	    "      --owner USER       owner of the summary (name or number)\n"
@@ -96,7 +98,107 @@ static int bad_usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int cmd_scan(int argc, char **argv)
+/* What `greyscan scan` was asked to do. */
+struct scan_args {
+	struct gs_tally_config tcfg;
+	struct gs_file_opts fopts;
+	enum gs_group_mode mode;
+	unsigned strip;
+	const char *output, *rulebase;
+	bool report;
+	unsigned long limit, summary_domains;
+	unsigned threads;
+	char **files; /* the FILE arguments, n_files of them */
+	int n_files;
+};
+
+static void scan_args_default(struct scan_args *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->tcfg.window_s = GS_DEFAULT_WINDOW_S;
+	a->tcfg.max_groups = GS_DEFAULT_MAX_GROUPS;
+	gs_file_opts_default(&a->fopts);
+	a->mode = GS_GROUP_REGISTRABLE;
+	a->strip = 1;
+	a->rulebase = gs_rulebase_default_path();
+	a->report = true;
+	a->limit = 20;
+	a->summary_domains = GS_DEFAULT_SUMMARY_DOMAINS;
+	a->threads = gs_scan_default_threads();
+}
+
+/* One option of scan (c from getopt_long, with arg). Returns -1 to go on,
+ * or the exit status. */
+static int scan_option(int c, const char *arg, struct scan_args *a)
+{
+	char err[GS_ERRLEN];
+	unsigned long v;
+
+	switch (c) {
+	case 'o':
+		a->output = arg;
+		return -1;
+	case 'n':
+		a->report = false;
+		return -1;
+	case 'w':
+		if (!gs_parse_duration(arg, GS_TALLY_SLOTS, GS_WINDOW_MAX_S,
+				       &a->tcfg.window_s))
+			return bad_usage("invalid --window '%s' (28s to 366d)",
+					 arg);
+		return -1;
+	case 'm':
+		if (!gs_parse_ulong(arg, GS_MAX_GROUPS_MIN, GS_MAX_GROUPS_MAX,
+				    &v))
+			return bad_usage("invalid --max-groups '%s'", arg);
+		a->tcfg.max_groups = v;
+		return -1;
+	case OPT_SUMMARY_DOMAINS:
+		if (!gs_parse_ulong(arg, 0, GS_SUMMARY_DOMAINS_MAX,
+				    &a->summary_domains))
+			return bad_usage("invalid --summary-domains '%s'", arg);
+		return -1;
+	case 'g':
+		if (gs_group_mode_parse(arg, &a->mode, &a->strip, err,
+					sizeof(err)) < 0)
+			return bad_usage("--grouping: %s", err);
+		return -1;
+	case 'r':
+		a->rulebase = arg;
+		return -1;
+	case 'l':
+		if (!gs_parse_ulong(arg, 0, ULONG_MAX, &a->limit))
+			return bad_usage("invalid --limit '%s'", arg);
+		return -1;
+	case 'j':
+		if (!gs_parse_ulong(arg, 1, GS_SCAN_MAX_THREADS, &v))
+			return bad_usage("invalid --threads '%s' (1 to 64)",
+					 arg);
+		a->threads = (unsigned)v;
+		return -1;
+	case 'M':
+		if (gs_mode_parse(arg, &a->fopts.mode, err, sizeof(err)) < 0)
+			return bad_usage(
+			    "invalid --mode '%s' (octal, e.g. 0640)", arg);
+		return -1;
+	case OPT_OWNER:
+		if (gs_uid_parse(arg, &a->fopts.uid, err, sizeof(err)) < 0)
+			return bad_usage("unknown --owner '%s'", arg);
+		return -1;
+	case OPT_GROUP:
+		if (gs_gid_parse(arg, &a->fopts.gid, err, sizeof(err)) < 0)
+			return bad_usage("unknown --group '%s'", arg);
+		return -1;
+	case 'h':
+		usage(stdout);
+		return EXIT_SUCCESS;
+	default:
+		return bad_usage("%s", "invalid option");
+	}
+}
+
+/* Fills a from argv. Returns -1 to go on, or the exit status. */
+static int parse_scan_args(int argc, char **argv, struct scan_args *a)
 {
 	static const struct option opts[] = {
 	    {"output", required_argument, NULL, 'o'},
@@ -106,6 +208,7 @@ static int cmd_scan(int argc, char **argv)
 	    {"grouping", required_argument, NULL, 'g'},
 	    {"rulebase", required_argument, NULL, 'r'},
 	    {"limit", required_argument, NULL, 'l'},
+	    {"threads", required_argument, NULL, 'j'},
 	    {"mode", required_argument, NULL, 'M'},
 	    {"summary-domains", required_argument, NULL, OPT_SUMMARY_DOMAINS},
 	    {"owner", required_argument, NULL, OPT_OWNER},
@@ -113,140 +216,106 @@ static int cmd_scan(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	unsigned long summary_domains = GS_DEFAULT_SUMMARY_DOMAINS;
-	struct gs_tally_config tcfg = {GS_DEFAULT_WINDOW_S,
-				       GS_DEFAULT_MAX_GROUPS};
-	struct gs_file_opts fopts;
-	enum gs_group_mode mode = GS_GROUP_REGISTRABLE;
-	unsigned strip = 1;
-	const char *output = NULL, *rulebase = gs_rulebase_default_path();
-	bool report = true;
-	unsigned long v, limit = 20;
-	struct gs_rulebase *rb = NULL;
-	struct gs_grouper *grouper = NULL;
-	struct gs_tally *tally = NULL;
-	struct gs_summary sum = {0};
-	struct gs_scan_ctx ctx;
-	char err[GS_ERRLEN];
-	int c, rc = EXIT_FAILURE;
+	int c, rc;
 
-	gs_file_opts_default(&fopts);
-	while ((c = getopt_long(argc, argv, "o:nw:m:g:r:l:M:h", opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'n':
-			report = false;
-			break;
-		case 'w':
-			if (!gs_parse_duration(optarg, GS_TALLY_SLOTS,
-					       GS_WINDOW_MAX_S, &tcfg.window_s))
-				return bad_usage(
-				    "invalid --window '%s' (28s to 366d)",
-				    optarg);
-			break;
-		case 'm':
-			if (!gs_parse_ulong(optarg, GS_MAX_GROUPS_MIN,
-					    GS_MAX_GROUPS_MAX, &v))
-				return bad_usage("invalid --max-groups '%s'",
-						 optarg);
-			tcfg.max_groups = v;
-			break;
-		case OPT_SUMMARY_DOMAINS:
-			if (!gs_parse_ulong(optarg, 0, GS_SUMMARY_DOMAINS_MAX,
-					    &summary_domains))
-				return bad_usage(
-				    "invalid --summary-domains '%s'", optarg);
-			break;
-		case 'g':
-			if (gs_group_mode_parse(optarg, &mode, &strip, err,
-						sizeof(err)) < 0)
-				return bad_usage("--grouping: %s", err);
-			break;
-		case 'r':
-			rulebase = optarg;
-			break;
-		case 'l':
-			if (!gs_parse_ulong(optarg, 0, ULONG_MAX, &limit))
-				return bad_usage("invalid --limit '%s'",
-						 optarg);
-			break;
-		case 'M':
-			if (gs_mode_parse(optarg, &fopts.mode, err,
-					  sizeof(err)) < 0)
-				return bad_usage(
-				    "invalid --mode '%s' (octal, e.g. 0640)",
-				    optarg);
-			break;
-		case OPT_OWNER:
-			if (gs_uid_parse(optarg, &fopts.uid, err, sizeof(err)) <
-			    0)
-				return bad_usage("unknown --owner '%s'",
-						 optarg);
-			break;
-		case OPT_GROUP:
-			if (gs_gid_parse(optarg, &fopts.gid, err, sizeof(err)) <
-			    0)
-				return bad_usage("unknown --group '%s'",
-						 optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
-		default:
-			return bad_usage("%s", "invalid option");
-		}
-	}
+	scan_args_default(a);
+	while ((c = getopt_long(argc, argv, "o:nw:m:g:r:l:j:M:h", opts,
+				NULL)) != -1)
+		if ((rc = scan_option(c, optarg, a)) >= 0)
+			return rc;
 	if (optind >= argc)
 		return bad_usage("%s", "scan: no FILE given");
+	a->files = argv + optind;
+	a->n_files = argc - optind;
+	return -1;
+}
 
-	rb = gs_rulebase_load(rulebase, err, sizeof(err));
-	if (rb == NULL)
-		goto fail;
-	grouper = gs_grouper_new(mode, strip, err, sizeof(err));
-	if (grouper == NULL)
-		goto fail;
-	tally = gs_tally_new(&tcfg, err, sizeof(err));
-	if (tally == NULL)
-		goto fail;
+/* Scans every file of a into ctx's tally. One unreadable file does not
+ * spoil the others: it is reported, the scan goes on, and the exit status
+ * is non-zero at the end. */
+static int scan_files(const struct scan_args *a, const struct gs_scan_ctx *ctx)
+{
+	char err[GS_ERRLEN];
+	int i, rc = EXIT_SUCCESS;
 
-	ctx.rb = rb;
-	ctx.grouper = grouper;
-	ctx.tally = tally;
-	ctx.progress = isatty(STDERR_FILENO) ? stderr : NULL;
-	rc = EXIT_SUCCESS;
-	for (int i = optind; i < argc; i++) {
-		/* One unreadable file does not spoil the others: report it,
-		 * go on, and exit non-zero at the end. */
-		if (gs_scan_file(&ctx, argv[i], err, sizeof(err)) < 0) {
+	for (i = 0; i < a->n_files; i++) {
+		if (gs_scan_file(ctx, a->files[i], err, sizeof(err)) < 0) {
 			fprintf(stderr, "%s: %s\n", progname, err);
 			rc = EXIT_FAILURE;
 		}
 	}
+	return rc;
+}
 
-	if (gs_tally_snapshot_top(tally, time(NULL), summary_domains, &sum, err,
-				  sizeof(err)) < 0)
-		goto fail;
-	if (output != NULL &&
-	    gs_summary_write(&sum, output, &fopts, err, sizeof(err)) < 0)
-		goto fail;
-	if (report && gs_report_table(stdout, &sum, limit) < 0) {
-		gs_seterr(err, sizeof(err), "writing the report: %s",
+/* The summary of tally: written to a->output if given, and the report
+ * printed unless a->report is off. -1 with err. */
+static int write_results(const struct scan_args *a, struct gs_tally *tally,
+			 char *err, size_t errlen)
+{
+	struct gs_summary sum = {0};
+	int rc = -1;
+
+	if (gs_tally_snapshot_top(tally, time(NULL), a->summary_domains, &sum,
+				  err, errlen) < 0)
+		goto out;
+	if (a->output != NULL &&
+	    gs_summary_write(&sum, a->output, &a->fopts, err, errlen) < 0)
+		goto out;
+	if (a->report && gs_report_table(stdout, &sum, a->limit) < 0) {
+		gs_seterr(err, errlen, "writing the report: %s",
 			  strerror(errno));
-		goto fail;
+		goto out;
 	}
-	goto out;
+	rc = 0;
+out:
+	gs_summary_free(&sum);
+	return rc;
+}
+
+/* Runs the scan a describes; the exit status. */
+static int run_scan(const struct scan_args *a)
+{
+	struct gs_rulebase *rb = NULL;
+	struct gs_grouper *grouper = NULL;
+	struct gs_tally *tally = NULL;
+	struct gs_scan_ctx ctx;
+	char err[GS_ERRLEN];
+	int rc = EXIT_FAILURE;
+
+	rb = gs_rulebase_load(a->rulebase, err, sizeof(err));
+	if (rb == NULL)
+		goto fail;
+	grouper = gs_grouper_new(a->mode, a->strip, err, sizeof(err));
+	if (grouper == NULL)
+		goto fail;
+	tally = gs_tally_new(&a->tcfg, err, sizeof(err));
+	if (tally == NULL)
+		goto fail;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.rb = rb;
+	ctx.grouper = grouper;
+	ctx.tally = tally;
+	ctx.progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	ctx.threads = a->threads;
+	rc = scan_files(a, &ctx);
+	if (write_results(a, tally, err, sizeof(err)) == 0)
+		goto out;
 fail:
 	fprintf(stderr, "%s: %s\n", progname, err);
 	rc = EXIT_FAILURE;
 out:
-	gs_summary_free(&sum);
 	gs_tally_free(tally);
 	gs_grouper_free(grouper);
 	gs_rulebase_free(rb);
 	return rc;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	struct scan_args a;
+	int rc = parse_scan_args(argc, argv, &a);
+
+	return rc >= 0 ? rc : run_scan(&a);
 }
 
 static int cmd_report(int argc, char **argv)

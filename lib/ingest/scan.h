@@ -1,7 +1,16 @@
 /* Scanning log files: plain or gzip-compressed (zlib), or standard input,
- * line by line through gs_logline_split, the parser, the grouper and the
- * tally. Used by `greyscan scan` and the benchmarks. Every line read is
- * counted in the tally's totals.lines, whichever program wrote it. */
+ * line by line through the one ingest path (ingest.h) into the tally.
+ * Used by `greyscan scan` and the benchmarks. Every line read is counted in
+ * the tally's totals.lines, whichever program wrote it.
+ *
+ * Threads: the calling thread reads the file in blocks and cuts them into
+ * lines; the lines of each block are judged (framed, parsed, grouped) by
+ * threads - 1 further threads, and by the caller when it would otherwise
+ * wait; the caller counts the judged blocks into the tally one after the
+ * other in file order. Judging a line depends on nothing but the line and
+ * the file's reference time, and counting sees the lines in file order, so
+ * the tally (window, examples, samples, hosts, eviction) ends up exactly as
+ * with one thread, whatever the number. */
 #ifndef GS_SCAN_H
 #define GS_SCAN_H
 
@@ -12,31 +21,31 @@
 #include "input/parser.h"
 #include "tally/tally.h"
 
+#define GS_SCAN_MAX_THREADS 64
+
 struct gs_scan_ctx {
 	const struct gs_rulebase *rb;
 	const struct gs_grouper *grouper;
 	struct gs_tally *tally;
-	FILE *progress; /* progress lines go here (a terminal), or NULL */
+	FILE *progress;	    /* progress lines go here (a terminal), or NULL */
+	unsigned threads;   /* that judge lines, the caller included: 1 is the
+			       caller alone; 0 is taken as 1, more than
+			       GS_SCAN_MAX_THREADS as that */
+	size_t block_bytes; /* read at once; 0: 1 MiB (tests use less) */
 };
 
 /* Scans path ("-" for standard input; gzip detected by its magic bytes, not
- * the name). Lines over 64 KiB are skipped, and counted as unparsed when
- * they may be postgrey's. -1 with err naming the file (and line, for a read
- * error) when it cannot be opened or read, after counting what was read;
- * lines that do not parse are counted, never an error. */
+ * the name). Lines over GS_INGEST_LINE_MAX_BYTES (64 KiB) are judged by
+ * their beginning and the rest skipped. -1 with err naming the file (and
+ * line, for a read error) when it cannot be opened or read, after counting
+ * what was read; lines that do not parse are counted, never an error. When
+ * a thread cannot be started, the others (at least the caller) do its
+ * work. */
 int gs_scan_file(const struct gs_scan_ctx *ctx, const char *path, char *err,
 		 size_t errlen);
 
-/* gs_scan_file() with threads 1: all in the calling thread, or 2 (what
- * gs_scan_file does): a second thread groups and counts, in file order,
- * what the caller reads and parses, so the result is the same. When the
- * second thread cannot be started, the caller does it all. */
-int gs_scan_file_threads(const struct gs_scan_ctx *ctx, const char *path,
-			 unsigned threads, char *err, size_t errlen);
-
-/* Counts one log line (no newline), with ref for year inference, in the
- * calling thread. */
-void gs_scan_line(const struct gs_scan_ctx *ctx, const char *line, size_t len,
-		  time_t ref);
+/* The number of online processors, at least 1 and at most
+ * GS_SCAN_MAX_THREADS: the CLI's default for threads. */
+unsigned gs_scan_default_threads(void);
 
 #endif

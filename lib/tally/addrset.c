@@ -3,6 +3,7 @@
 
 #include "tally/addrset.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -33,6 +34,21 @@ void gs_addrset_addr(const uint8_t key[16], struct gs_addr *a)
 	}
 }
 
+/* Whether two keys are equal: the last eight bytes first, where IPv4
+ * addresses (::ffff:a.b.c.d) and the hosts of a network differ. */
+static bool same_key(const uint8_t a[16], const uint8_t b[16])
+{
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a1, a + 8, 8);
+	memcpy(&b1, b + 8, 8);
+	if (a1 != b1)
+		return false;
+	memcpy(&a0, a, 8);
+	memcpy(&b0, b, 8);
+	return a0 == b0;
+}
+
 /* Remembers key as seen in slot, unless the set is full (it saturates) or
  * memory is short (the distinct count then stays low). */
 void gs_addrset_note(struct gs_addrset_item **set, uint8_t *n, uint8_t *cap,
@@ -42,7 +58,7 @@ void gs_addrset_note(struct gs_addrset_item **set, uint8_t *n, uint8_t *cap,
 	uint8_t i, newcap;
 
 	for (i = 0; i < *n; i++) {
-		if (memcmp((*set)[i].key, key, 16) == 0) {
+		if (same_key((*set)[i].key, key)) {
 			if ((*set)[i].slot < slot)
 				(*set)[i].slot = slot;
 			return;

@@ -1,6 +1,7 @@
-/* The tally: creating and freeing it, counting events and lines (design in
- * tally.h). The other parts live in tally_group.c (the group table),
- * tally_hosts.c (host names), tally_evict.c (eviction), tally_snapshot.c,
+/* The tally: creating and freeing it, counting events (design in tally.h).
+ * The other parts live in tally_count.c (line accounting and samples),
+ * tally_group.c (the group table), tally_hosts.c (host names),
+ * tally_evict.c (admission and eviction), tally_snapshot.c,
  * tally_export.c and tally_import.c; their shared internals are in
  * tally_int.h.
  *
@@ -10,8 +11,7 @@
  * names, totals, samples, the eviction scratch array); the rules for all
  * the tally's files are in tally_int.h. Here: gs_tally_add() parses and
  * sanitises the event (prepare()) before taking the lock, then counts it
- * with the lock held; the count functions and gs_tally_groups() take it
- * once around their update or read. */
+ * with the lock held; gs_tally_groups() takes it once around its read. */
 #include "gs_config.h"
 
 #include "tally/tally.h"
@@ -105,10 +105,10 @@ static int prepare(const struct gs_event *ev, const char *group,
 	return 0;
 }
 
-/* Counts p into e. -1 when the histogram cannot be allocated (then nothing
- * is counted). */
-static int entry_count(const struct gs_tally *t, struct entry *e,
-		       const struct prepared *p)
+/* Counts p into e, an entry of g. -1 when the histogram cannot be
+ * allocated (then nothing is counted). */
+static int entry_count(const struct gs_tally *t, struct group *g,
+		       struct entry *e, const struct prepared *p)
 {
 	unsigned k;
 
@@ -123,7 +123,7 @@ static int entry_count(const struct gs_tally *t, struct entry *e,
 		if (p->delay_s > e->hist->max_s)
 			e->hist->max_s = p->delay_s;
 	}
-	e->counts[p->counter] = sat_add32(e->counts[p->counter], 1);
+	gs_tally_count_into(g, e, p->counter, 1);
 	return 0;
 }
 
@@ -151,7 +151,7 @@ static int add_locked(struct gs_tally *t, const struct prepared *p)
 	gs_tally_group_prune(g, min_live_slot(t));
 	e = gs_tally_entry_get(
 	    g, slot, gs_tally_group_host(g, gs_tally_host_id(t, p->host)));
-	if (e == NULL || entry_count(t, e, p) < 0)
+	if (e == NULL || entry_count(t, g, e, p) < 0)
 		goto nomem;
 	if (p->has_addr) {
 		gs_addrset_note(&g->addrs, &g->n_addrs, &g->cap_addrs,
@@ -232,6 +232,8 @@ void gs_tally_free(struct gs_tally *t)
 
 	if (t == NULL)
 		return;
+	/* Counters left open would otherwise point at freed memory. */
+	gs_tally_detach_counters(t);
 	for (b = 0; b < t->n_buckets; b++) {
 		for (g = t->buckets[b]; g != NULL; g = next) {
 			next = g->next;
@@ -262,48 +264,6 @@ int gs_tally_add(struct gs_tally *t, const struct gs_event *ev,
 	rc = add_locked(t, &p);
 	tally_unlock(t);
 	return rc;
-}
-
-void gs_tally_count_line(struct gs_tally *t)
-{
-	tally_lock(t);
-	t->totals.lines++;
-	tally_unlock(t);
-}
-
-void gs_tally_count_ignored(struct gs_tally *t)
-{
-	tally_lock(t);
-	t->totals.ignored++;
-	tally_unlock(t);
-}
-
-/* Keeps line as the newest sample, dropping the oldest when full. */
-void gs_tally_push_sample(struct gs_tally *t, const char *line, size_t len)
-{
-	gs_sanitize_text(t->samples[t->next_sample], sizeof(t->samples[0]),
-			 line, len);
-	t->next_sample = (t->next_sample + 1) % GS_MAX_SAMPLES;
-	if (t->n_samples < GS_MAX_SAMPLES)
-		t->n_samples++;
-}
-
-/* The i-th sample, oldest first. */
-const char *gs_tally_sample_at(const struct gs_tally *t, size_t i)
-{
-	size_t first =
-	    (t->next_sample + GS_MAX_SAMPLES - t->n_samples) % GS_MAX_SAMPLES;
-
-	return t->samples[(first + i) % GS_MAX_SAMPLES];
-}
-
-void gs_tally_count_unparsed(struct gs_tally *t, const char *line, size_t len)
-{
-	tally_lock(t);
-	t->totals.unparsed++;
-	if (line != NULL)
-		gs_tally_push_sample(t, line, len);
-	tally_unlock(t);
 }
 
 size_t gs_tally_groups(struct gs_tally *t)

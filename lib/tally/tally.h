@@ -27,7 +27,7 @@
  * host names, examples (GS_TALLY_EXAMPLE_MAX_LEN) and samples are cut to
  * their fixed lengths at a UTF-8 character boundary, with control bytes and
  * malformed UTF-8 replaced by '?'. Memory thus never grows with the number
- * of distinct names: about 270 bytes of heap per group with one address,
+ * of distinct names: about 290 bytes of heap per group with one address,
  * one host and one slot, plus 280 bytes per slot that has delays.
  *
  * Examples: the first GS_MAX_EXAMPLES distinct client names of the group, in
@@ -44,15 +44,18 @@
  * the rounding alone can move a short delay by 0.5 s. The maximum is exact.
  *
  * Totals are cumulative since the tally was created (or restored): lines,
- * unparsed and ignored from the count functions; actions and per_counter
- * count every event handed to gs_tally_add, too_old included.
+ * unparsed and ignored from the count functions and the counters; actions
+ * and per_counter count every event handed to gs_tally_add, too_old
+ * included.
  *
  * Concurrency & locking: one mutex guards the whole tally (groups, slots,
  * hosts, totals, samples). Every public function that takes a struct
  * gs_tally takes it once and calls nothing outside tally.c but libc and
  * gs_seterr while holding it; callers parse and group outside the lock,
  * gs_tally_add prepares the event (address parsing, sanitising) before
- * taking it, and gs_tally_snapshot sorts after releasing it. An export
+ * taking it, and gs_tally_snapshot sorts after releasing it. A counter
+ * (gs_tally_counter_add) takes no lock at all: its owner writes it with
+ * atomic stores and the tally reads it under the lock. An export
  * takes the lock once per chunk, never across calls; the export functions
  * that take only a struct gs_tally_export work on a private copy and take
  * no lock. */
@@ -98,13 +101,43 @@ void gs_tally_free(struct gs_tally *t);
 int gs_tally_add(struct gs_tally *t, const struct gs_event *ev,
 		 const char *group, enum gs_group_kind kind);
 
-/* Line accounting for the totals. Thread-safe. */
+/* Line accounting for the totals, one line at a time under the lock.
+ * Thread-safe. A thread that counts many lines uses a counter (below). */
 void gs_tally_count_line(struct gs_tally *t);	 /* any line/message seen */
 void gs_tally_count_ignored(struct gs_tally *t); /* known non-action line */
 /* An unparsed line: counted, and the newest GS_MAX_SAMPLES kept (truncated
  * to GS_SAMPLE_MAX_LEN bytes, control bytes replaced). line may be NULL
  * (counted, no sample). */
 void gs_tally_count_unparsed(struct gs_tally *t, const char *line, size_t len);
+
+/* A counter: one thread's totals.lines and totals.ignored, counted without
+ * the tally's lock and without sharing a cache line with anyone. The tally
+ * adds every open counter into the totals it reports (snapshots, exports,
+ * gs_tally_totals), so what was counted is in the next summary or state
+ * written, whenever that is; closing the counter moves its numbers into the
+ * tally for good. Close every counter before freeing the tally (a counter
+ * still open then is detached: its numbers stay counted, and the close
+ * only frees it). */
+struct gs_tally_counter;
+
+/* Opens a counter of t for the calling thread. NULL with err on no
+ * memory. Thread-safe (takes the lock once). */
+struct gs_tally_counter *gs_tally_counter_open(struct gs_tally *t, char *err,
+					       size_t errlen);
+
+/* Counts lines and, of them, ignored ones. Only the thread that owns c may
+ * call it (no lock, no atomic read-modify-write). */
+void gs_tally_counter_add(struct gs_tally_counter *c, uint64_t lines,
+			  uint64_t ignored);
+
+/* Moves c's numbers into its tally and frees c; NULL is fine. The owner
+ * thread (or one that took c over after the owner stopped). */
+void gs_tally_counter_close(struct gs_tally_counter *c);
+
+/* The cumulative totals as a snapshot would report them (open counters
+ * included, groups set to the number of groups held), without copying a
+ * group. Thread-safe; takes the lock once. */
+void gs_tally_totals(struct gs_tally *t, struct gs_totals *out);
 
 /* Fills out (which the caller releases with gs_summary_free) with the
  * aggregate over the current window, groups sorted. generated is set to

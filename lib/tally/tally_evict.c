@@ -1,7 +1,9 @@
-/* Eviction: making room in a full tally by dropping its least significant
- * groups (design in tally.h).
+/* Admission and eviction: a new group gets into the table only through
+ * gs_tally_group_get(), which first makes room in a full tally by dropping
+ * its least significant groups (design in tally.h). This file calls the
+ * group table's functions (tally_group.c); they never call back.
  *
- * Concurrency & locking: gs_tally_make_room() changes the group table, the
+ * Concurrency & locking: gs_tally_group_get() changes the group table, the
  * totals, the scratch array and the pivot state t->rng, and is called with
  * t->lock held (tally_int.h); it takes no lock. */
 #include "gs_config.h"
@@ -29,17 +31,6 @@ static uint64_t next_random(uint64_t *state)
 	x ^= x >> 27;
 	*state = x;
 	return x * 0x2545f4914f6cdd1dull;
-}
-
-static uint64_t group_score(const struct group *g)
-{
-	uint64_t s = 0;
-	uint16_t i;
-
-	for (i = 0; i < g->n_entries; i++)
-		s += (uint64_t)g->entries[i].counts[GS_C_NEW] +
-		     g->entries[i].counts[GS_C_EARLY_RETRY];
-	return s;
 }
 
 static int rank_cmp(const struct rank *a, const struct rank *b)
@@ -109,7 +100,7 @@ static int evict_batch(struct gs_tally *t)
 	}
 	for (b = 0; b < t->n_buckets; b++) {
 		for (g = t->buckets[b]; g != NULL; g = g->next) {
-			t->scratch[n].score = group_score(g);
+			t->scratch[n].score = g->score;
 			t->scratch[n].last_seen = g->last_seen;
 			t->scratch[n].g = g;
 			n++;
@@ -127,11 +118,27 @@ static int evict_batch(struct gs_tally *t)
 	return 0;
 }
 
-/* Makes room for one more group in a full tally. */
-int gs_tally_make_room(struct gs_tally *t)
+/* Makes room for one more group in a full tally: sweeps, then evicts a
+ * batch if still full. -1 on no memory. */
+static int make_room(struct gs_tally *t)
 {
 	gs_tally_sweep(t);
 	if (t->n_groups < t->max_groups)
 		return 0;
 	return evict_batch(t);
+}
+
+struct group *gs_tally_group_get(struct gs_tally *t, const char *name,
+				 enum gs_group_kind kind)
+{
+	struct group_key k;
+	struct group *g;
+
+	gs_tally_group_key(t, name, &k);
+	g = gs_tally_group_find(t, &k);
+	if (g != NULL)
+		return g;
+	if (t->n_groups >= t->max_groups && make_room(t) < 0)
+		return NULL;
+	return gs_tally_group_create(t, &k, kind);
 }

@@ -221,7 +221,8 @@ static int export_tail_locked(const struct gs_tally *t,
 
 	x->has_end = t->has_end;
 	x->end = t->has_end ? (time_t)t->end : 0;
-	x->totals = t->totals;
+	gs_tally_totals_locked(t, &x->totals);
+	x->totals.groups = 0; /* a gauge: the state keeps no gauges */
 	for (i = 0; i < t->n_samples; i++) {
 		x->samples[i] = strdup(gs_tally_sample_at(t, i));
 		if (x->samples[i] == NULL)

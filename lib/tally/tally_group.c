@@ -1,6 +1,7 @@
 /* The tally's groups: the hash table of groups, pruning what left the
  * window, and each group's entries, examples and times (design in
- * tally.h).
+ * tally.h). Whether a new group may be created is tally_evict.c's
+ * business, which calls into this file (never the other way round).
  *
  * Concurrency & locking: every function here reads or changes the group
  * table or a group, and is called with t->lock held (tally_int.h); none
@@ -29,13 +30,23 @@ void gs_tally_group_destroy(struct group *g)
 	free(g);
 }
 
-static struct group *group_find(const struct gs_tally *t, const char *name,
-				uint32_t hash)
+void gs_tally_group_key(const struct gs_tally *t, const char *name,
+			struct group_key *k)
+{
+	k->len = strnlen(name, GS_GROUP_MAX - 1);
+	memcpy(k->name, name, k->len);
+	k->name[k->len] = '\0';
+	k->hash = (uint32_t)gs_siphash13(t->seed, k->name, k->len);
+}
+
+struct group *gs_tally_group_find(const struct gs_tally *t,
+				  const struct group_key *k)
 {
 	struct group *g;
 
-	for (g = t->buckets[hash & (t->n_buckets - 1)]; g != NULL; g = g->next)
-		if (g->hash == hash && strcmp(g->name, name) == 0)
+	for (g = t->buckets[k->hash & (t->n_buckets - 1)]; g != NULL;
+	     g = g->next)
+		if (g->hash == k->hash && strcmp(g->name, k->name) == 0)
 			return g;
 	return NULL;
 }
@@ -61,24 +72,25 @@ static void table_grow(struct gs_tally *t)
 	t->n_buckets = n;
 }
 
-static struct group *group_create(struct gs_tally *t, const char *name,
-				  size_t len, uint32_t hash,
-				  enum gs_group_kind kind)
+struct group *gs_tally_group_create(struct gs_tally *t,
+				    const struct group_key *k,
+				    enum gs_group_kind kind)
 {
 	struct group *g;
 	size_t b;
 
-	g = calloc(1, sizeof(*g) + len + 1);
+	g = calloc(1, sizeof(*g) + k->len + 1);
 	if (g == NULL)
 		return NULL;
-	memcpy(g->name, name, len);
-	g->hash = hash;
+	memcpy(g->name, k->name, k->len);
+	g->hash = k->hash;
 	g->kind = (uint8_t)kind;
 	g->first_seen = INT64_MAX;
 	g->last_seen = INT64_MIN;
+	g->pruned_at = INT64_MIN; /* never pruned (it holds nothing) */
 	if (t->n_groups >= t->n_buckets)
 		table_grow(t);
-	b = hash & (t->n_buckets - 1);
+	b = k->hash & (t->n_buckets - 1);
 	g->next = t->buckets[b];
 	t->buckets[b] = g;
 	t->n_groups++;
@@ -101,15 +113,21 @@ bool gs_tally_group_prune(struct group *g, int64_t min_live)
 {
 	uint16_t i, kept = 0;
 
+	if (g->pruned_at == min_live)
+		return g->n_entries > 0;
 	for (i = 0; i < g->n_entries; i++) {
-		if (g->entries[i].slot >= min_live)
+		if (g->entries[i].slot >= min_live) {
 			g->entries[kept++] = g->entries[i];
-		else
-			free(g->entries[i].hist);
+			continue;
+		}
+		g->score -= (uint64_t)g->entries[i].counts[GS_C_NEW] +
+			    g->entries[i].counts[GS_C_EARLY_RETRY];
+		free(g->entries[i].hist);
 	}
 	g->n_entries = kept;
 	gs_addrset_prune(g->addrs, &g->n_addrs, min_live);
 	gs_addrset_prune(g->nets, &g->n_nets, min_live);
+	g->pruned_at = min_live;
 	return kept > 0;
 }
 
@@ -120,6 +138,11 @@ void gs_tally_sweep(struct gs_tally *t)
 	struct group **pp, *g;
 	size_t b;
 
+	/* Every group kept by the last sweep, and every one made since, holds
+	 * an entry at or after that sweep's oldest live slot: while that is
+	 * still the oldest, there is nothing to drop. */
+	if (t->swept && t->swept_at == min_live)
+		return;
 	for (b = 0; b < t->n_buckets; b++) {
 		pp = &t->buckets[b];
 		while ((g = *pp) != NULL) {
@@ -132,26 +155,8 @@ void gs_tally_sweep(struct gs_tally *t)
 			gs_tally_group_destroy(g);
 		}
 	}
-}
-
-/* The group called name, created (making room first) when missing. */
-struct group *gs_tally_group_get(struct gs_tally *t, const char *name,
-				 enum gs_group_kind kind)
-{
-	size_t len = strnlen(name, GS_GROUP_MAX - 1);
-	char key[GS_GROUP_MAX];
-	struct group *g;
-	uint32_t hash;
-
-	memcpy(key, name, len);
-	key[len] = '\0';
-	hash = (uint32_t)gs_siphash13(t->seed, key, len);
-	g = group_find(t, key, hash);
-	if (g != NULL)
-		return g;
-	if (t->n_groups >= t->max_groups && gs_tally_make_room(t) < 0)
-		return NULL;
-	return group_create(t, key, len, hash, kind);
+	t->swept = true;
+	t->swept_at = min_live;
 }
 
 struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
@@ -159,7 +164,9 @@ struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
 	struct entry *e;
 	uint16_t i, cap;
 
-	for (i = 0; i < g->n_entries; i++)
+	/* From the newest: events come mostly in time order, so theirs is
+	 * one of the last entries. */
+	for (i = g->n_entries; i-- > 0;)
 		if (g->entries[i].slot == slot && g->entries[i].host == host)
 			return &g->entries[i];
 	if (g->n_entries == UINT16_MAX)
@@ -182,6 +189,16 @@ struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
 	e->slot = slot;
 	e->host = host;
 	return e;
+}
+
+void gs_tally_count_into(struct group *g, struct entry *e, enum gs_counter c,
+			 uint32_t n)
+{
+	uint32_t before = e->counts[c];
+
+	e->counts[c] = sat_add32(before, n);
+	if (c == GS_C_NEW || c == GS_C_EARLY_RETRY)
+		g->score += e->counts[c] - before;
 }
 
 /* Sanitises an example name (NULL is "") into buf. */

@@ -266,7 +266,7 @@ static int merge_entry(struct gs_tally *t, struct group *g,
 			return -1;
 	}
 	for (k = 0; k < GS_C_COUNT; k++)
-		e->counts[k] = sat_add32(e->counts[k], x->counts[k]);
+		gs_tally_count_into(g, e, (enum gs_counter)k, x->counts[k]);
 	if (x->hist == NULL)
 		return 0;
 	for (k = 0; k < GS_TALLY_HIST_BINS; k++)

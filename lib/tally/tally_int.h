@@ -1,6 +1,10 @@
-/* Internals shared by the tally's files (tally.c, tally_group.c,
- * tally_hosts.c, tally_evict.c, tally_snapshot.c, tally_export.c,
- * tally_import.c); nothing outside them includes this. Design in tally.h.
+/* Internals shared by the tally's files (tally.c, tally_count.c,
+ * tally_group.c, tally_hosts.c, tally_evict.c, tally_snapshot.c,
+ * tally_export.c, tally_import.c); nothing outside them includes this.
+ * Design in tally.h. Calls between the files go one way only: tally.c,
+ * tally_snapshot.c, tally_export.c and tally_import.c call the others;
+ * tally_evict.c calls tally_group.c; tally_group.c, tally_hosts.c and
+ * tally_count.c call none of the tally's other files.
  *
  * Concurrency & locking: t->lock guards every field of struct gs_tally that
  * changes after gs_tally_new() and everything reachable from it (the group
@@ -14,9 +18,11 @@
  * taking the lock; gs_tally_snapshot() sorts its copy after releasing it.
  * An export takes the lock once per chunk and never holds it between
  * calls; its copy (struct gs_tally_copy) belongs to its caller alone and is
- * read without the lock. The configuration (window_s, slot_s, max_groups),
- * the hash seed and the histogram bin bounds are set by gs_tally_new() and
- * only read afterwards. */
+ * read without the lock. The one exception to "under the lock": an open
+ * counter's numbers, written by its owner without the lock and read under
+ * it with atomic loads (tally_count.c). The configuration (window_s,
+ * slot_s, max_groups), the hash seed and the histogram bin bounds are set
+ * by gs_tally_new() and only read afterwards. */
 #ifndef GS_TALLY_INT_H
 #define GS_TALLY_INT_H
 
@@ -52,6 +58,13 @@ struct group {
 	struct gs_addrset_item *nets;
 	char *examples; /* n_examples NUL-terminated names, back to back */
 	int64_t first_seen, last_seen;
+	/* The oldest live slot of the last prune: nothing older is held,
+	 * since whatever is added is in the window, whose start only moves
+	 * on. A prune at the same slot has nothing to do. */
+	int64_t pruned_at;
+	/* new + early_retry over the entries: its rank for eviction, kept
+	 * as the counts change (gs_tally_count_into). */
+	uint64_t score;
 	uint32_t hash;
 	uint16_t n_entries, cap_entries;
 	uint8_t n_addrs, cap_addrs, n_nets, cap_nets;
@@ -81,7 +94,10 @@ struct gs_tally {
 	struct gs_totals totals;
 	char samples[GS_MAX_SAMPLES][GS_SAMPLE_MAX_LEN + 1]; /* a ring */
 	size_t n_samples, next_sample;
-	struct rank *scratch; /* see tally_evict.c */
+	bool swept;	  /* a sweep ran (tally_group.c), at swept_at: */
+	int64_t swept_at; /* the oldest live slot then */
+	struct gs_tally_counter *counters; /* open ones (tally_count.c) */
+	struct rank *scratch;		   /* see tally_evict.c */
 	size_t scratch_cap;
 	uint64_t rng; /* pivots of the eviction's selection */
 };
@@ -143,26 +159,50 @@ uint8_t gs_tally_host_id(struct gs_tally *t, const char *name);
  * GS_TALLY_MAX_HOSTS other hosts, then "other". */
 uint8_t gs_tally_group_host(const struct group *g, uint8_t host);
 
-/* ---- Groups (tally_group.c) and eviction (tally_evict.c) ---- */
+/* ---- Admission and eviction (tally_evict.c) ---- */
 
 /* The group called name (cut at GS_GROUP_MAX - 1 bytes), created when
  * missing, making room first in a full tally; NULL on no memory. */
 struct group *gs_tally_group_get(struct gs_tally *t, const char *name,
 				 enum gs_group_kind kind);
+
+/* ---- The group table and the groups (tally_group.c) ---- */
+
+/* A group name as the table keys it. */
+struct group_key {
+	char name[GS_GROUP_MAX]; /* cut at GS_GROUP_MAX - 1 bytes */
+	size_t len;
+	uint32_t hash;
+};
+
+/* Fills k for name; reads only the seed, set at creation. */
+void gs_tally_group_key(const struct gs_tally *t, const char *name,
+			struct group_key *k);
+/* The group of k, or NULL. */
+struct group *gs_tally_group_find(const struct gs_tally *t,
+				  const struct group_key *k);
+/* A new, empty group of k (which must not be there), whether or not the
+ * tally is full: gs_tally_group_get() decides that. NULL on no memory. */
+struct group *gs_tally_group_create(struct gs_tally *t,
+				    const struct group_key *k,
+				    enum gs_group_kind kind);
 /* Unlinks g from the table and frees it. */
 void gs_tally_group_remove(struct gs_tally *t, struct group *g);
 /* Frees g, which is not in the table (or is being unlinked by the caller). */
 void gs_tally_group_destroy(struct group *g);
-/* Drops what left the window. Returns false when g has no entries left. */
+/* Drops what left the window (nothing when g was pruned at min_live
+ * already). Returns false when g has no entries left. */
 bool gs_tally_group_prune(struct group *g, int64_t min_live);
-/* Prunes every group and drops the empty ones. */
+/* Prunes every group and drops the empty ones (nothing to do when the
+ * oldest live slot is the last sweep's). */
 void gs_tally_sweep(struct gs_tally *t);
-/* Makes room for one more group in a full tally: sweeps, then evicts a
- * batch if still full. -1 on no memory. */
-int gs_tally_make_room(struct gs_tally *t);
 /* The entry of (slot, host) in g, added when missing; NULL when g has
  * UINT16_MAX entries or on no memory. */
 struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host);
+/* Adds n to counter c of e, an entry of g, saturating, and keeps g's
+ * score. */
+void gs_tally_count_into(struct group *g, struct entry *e, enum gs_counter c,
+			 uint32_t n);
 /* Sanitises an example name (NULL is "") into buf. No shared state. */
 void gs_tally_example_name(const char *name,
 			   char buf[GS_TALLY_EXAMPLE_MAX_LEN + 1]);
@@ -172,11 +212,17 @@ void gs_tally_note_example(struct group *g, const char *buf);
 /* Widens g's first_seen/last_seen to [first, last]. */
 void gs_tally_note_times(struct group *g, int64_t first, int64_t last);
 
-/* ---- Samples of unparsed lines (tally.c) ---- */
+/* ---- Line accounting and samples (tally_count.c) ---- */
 
 /* Keeps line as the newest sample, dropping the oldest when full. */
 void gs_tally_push_sample(struct gs_tally *t, const char *line, size_t len);
 /* The i-th sample (i < t->n_samples), oldest first. */
 const char *gs_tally_sample_at(const struct gs_tally *t, size_t i);
+/* t's totals with every open counter added, and groups set to the number
+ * held: what a snapshot or an export reports. */
+void gs_tally_totals_locked(const struct gs_tally *t, struct gs_totals *out);
+/* Folds every open counter into the totals and detaches it (its close then
+ * only frees it): for gs_tally_free(). */
+void gs_tally_detach_counters(struct gs_tally *t);
 
 #endif

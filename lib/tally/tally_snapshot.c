@@ -232,8 +232,7 @@ static int snapshot_head(const struct gs_tally *t, time_t now,
 		if (out->window_start < 0)
 			out->window_start = 0;
 	}
-	out->totals = t->totals;
-	out->totals.groups = t->n_groups;
+	gs_tally_totals_locked(t, &out->totals);
 	for (i = 0; i < t->n_samples; i++) {
 		out->samples[i] = strdup(gs_tally_sample_at(t, i));
 		if (out->samples[i] == NULL)

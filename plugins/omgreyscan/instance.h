@@ -7,14 +7,25 @@
  * Concurrency & locking
  * ---------------------
  * Everything shared lives in the action instance (instanceData); the worker
- * instance (omgreyscan.c) holds a pointer to it and its own group cache, so
- * any number of action workers (queue.workerThreads > 1) share one tally,
- * one grouper and one rulebase.
+ * instance (omgreyscan.c) holds a pointer to it and its own ingest
+ * (lib/ingest/ingest.h: a group cache and a tally counter), so any number
+ * of action workers (queue.workerThreads > 1) share one tally, one grouper
+ * and one rulebase.
  *   - tally: has its own mutex inside (tally.h); doAction (message.c) and
  *     the writer thread (writer.c) call it without further locking.
  *   - grouper: read-only after creation (HUP keeps it), no lock.
- *   - the worker's group cache: a memo of the grouper (group.h), not
- *     thread-safe, used only by its worker's thread in doAction. No lock.
+ *   - the worker's ingest: its group cache (a memo of the grouper) and its
+ *     tally counter are used only by its worker's thread in doAction, no
+ *     lock. The counter holds that worker's totals.lines and ignored; the
+ *     tally adds every open counter into each summary and state it reports
+ *     and takes a counter's numbers over when freeWrkrInstance frees the
+ *     ingest, so every write counts every message handed over before, and
+ *     the last write (freeInstance, after every worker is gone) all of
+ *     them. A message takes the tally's mutex only when it is a decision
+ *     or unparsed, once. (rsyslog's transaction interface cannot batch
+ *     this: a transactional action gets its messages as strings at the
+ *     batch's end, not as messages while the ruleset runs, which the
+ *     event time, the host and $!greyscan need.)
  *   - rb (the rulebase): guarded by rb_lock, a writer-preferring rwlock
  *     (message.c). doAction holds it for reading for one message: parse,
  *     count, annotate, release the parse result. A HUP loads a new rulebase
@@ -48,6 +59,7 @@
 /* The core's headers, found in lib/ (which comes first on the include path,
  * before rsyslog's runtime/, whose own parser.h is unrelated). */
 #include "base/atomicfile.h"
+#include "ingest/ingest.h"
 #include "input/group.h"
 #include "input/parser.h"
 #include "tally/tally.h"

@@ -1,17 +1,22 @@
-/* omgreyscan, per message: the rulebase parses the line, the worker's group
- * cache names the sender's group, the tally counts it, and with
- * annotate="on" the result goes back into the message as $!greyscan.
+/* omgreyscan, per message: the core's one ingest path (lib/ingest/ingest.h)
+ * parses the message text with the rulebase, groups the client through the
+ * worker's group cache and counts it into the tally; with annotate="on"
+ * its result goes back into the message as $!greyscan.
  *
  * Concurrency & locking
  * ---------------------
  * This file owns rb_lock (see instance.h for the whole picture). Every
- * action worker runs omgs_count_message at once, each holding rb_lock for
- * reading over one message: parse, count, annotate, release the parse
- * result. omgs_rulebase_reload runs on the main thread (doHUP), possibly at
- * the same time: it loads the new rulebase without any lock, takes rb_lock
- * for writing only to swap the pointer and frees the old rulebase outside
- * it. The tally's mutex and the message's own mutex (msgAddJSON) are taken
- * while rb_lock is held for reading, never the other way round.
+ * action worker runs omgs_count_message at once, each with its own ingest
+ * (group cache, tally counter) and each holding rb_lock for reading over
+ * one message's use of the rulebase: ingest, impstats counters, annotate,
+ * release the parse result. The message's text, time and host are read
+ * before rb_lock is taken. omgs_rulebase_reload runs on the main thread
+ * (doHUP), possibly at the same time: it loads the new rulebase without
+ * any lock, takes rb_lock for writing only to swap the pointer and frees
+ * the old rulebase outside it. The tally's mutex and the message's own
+ * mutex (msgAddJSON) are taken while rb_lock is held for reading, never the
+ * other way round; a line that is neither a decision nor unparsed takes no
+ * tally lock at all (the ingest's counter).
  *
  * Event time: the message's reported time, except when it lies more than
  * FUTURE_SLACK_S ahead of the reception time or more than the window behind
@@ -35,6 +40,7 @@
 #include "template.h"
 
 #include "base/error.h"
+#include "ingest/ingest.h"
 #include "input/group.h"
 #include "input/parser.h"
 #include "tally/tally.h"
@@ -88,15 +94,14 @@ static const char *kind_name(enum gs_group_kind k)
 	return k == GS_KIND_NETWORK ? "network" : "name";
 }
 
-/* Attaches $!greyscan to the message. Takes the parse result's JSON over
- * when there is one (the event's strings are no longer needed then). */
-static void annotate(smsg_t *msg, struct gs_parsed *p, const char *line,
-		     const char *group, enum gs_group_kind kind,
-		     enum gs_counter counter)
+/* Attaches $!greyscan to the message, built from the ingest's result.
+ * Takes the parse result's JSON over when there is one (the event's
+ * strings are no longer needed then). */
+static void annotate(smsg_t *msg, struct gs_ingest_result *r)
 {
-	struct json_object *j = p->json;
+	struct json_object *j = r->parsed.json;
 
-	p->json = NULL;
+	r->parsed.json = NULL;
 	if (j == NULL || !json_object_is_type(j, json_type_object)) {
 		if (j != NULL)
 			json_object_put(j);
@@ -106,15 +111,16 @@ static void annotate(smsg_t *msg, struct gs_parsed *p, const char *line,
 	/* liblognorm's rule tags are the rulebase's business (and an array
 	 * the rulebase shares): not part of the annotation. */
 	json_object_object_del(j, "event.tags");
-	json_object_object_add(j, "line", json_object_new_string(line));
-	if (group != NULL) {
+	json_object_object_add(j, "line", json_object_new_string(r->line));
+	if (r->grouped) {
 		json_object_object_add(j, "domain",
-				       json_object_new_string(group));
-		json_object_object_add(j, "kind",
-				       json_object_new_string(kind_name(kind)));
+				       json_object_new_string(r->group));
 		json_object_object_add(
-		    j, "counter",
-		    json_object_new_string(gs_counter_name(counter)));
+		    j, "kind",
+		    json_object_new_string(kind_name(r->group_kind)));
+		json_object_object_add(j, "counter",
+				       json_object_new_string(gs_counter_name(
+					   r->parsed.ev.counter)));
 	}
 	/* msgAddJSON owns j from here on, even when it fails. force_reset:
 	 * replace an existing $!greyscan (an earlier annotating action, or a
@@ -123,57 +129,38 @@ static void annotate(smsg_t *msg, struct gs_parsed *p, const char *line,
 	msgAddJSON(msg, (uchar *)"!greyscan", j, 1, 0);
 }
 
-void omgs_count_message(instanceData *d, struct gs_group_cache *groups,
-			smsg_t *msg)
+/* The impstats counters of one message: a decision the tally did not take
+ * (no memory: counted as evicted inside it) is in none but received. */
+static void count_stats(instanceData *d, const struct gs_ingest_result *r)
 {
-	struct gs_parsed p;
-	enum gs_parse_result r;
-	enum gs_group_kind kind = GS_KIND_NAME;
-	char group[GS_GROUP_MAX];
-	const char *text = (const char *)getMSG(msg);
-	int len = getMSGLen(msg);
-	const char *line;
-	int grouped = 0;
-
-	if (text == NULL || len < 0) {
-		text = "";
-		len = 0;
-	}
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		len--;
-	memset(&p, 0, sizeof(p));
 	omgs_ctr_add(&d->ctr.received, 1);
-	gs_tally_count_line(d->tally);
+	if (r->kind == GS_INGEST_ACTION && r->counted)
+		omgs_ctr_add(&d->ctr.parsed, 1);
+	else if (r->kind == GS_INGEST_IGNORED)
+		omgs_ctr_add(&d->ctr.ignored, 1);
+	else if (r->kind == GS_INGEST_UNPARSED)
+		omgs_ctr_add(&d->ctr.unparsed, 1);
+}
+
+void omgs_count_message(instanceData *d, struct gs_ingest *in, smsg_t *msg)
+{
+	struct gs_ingest_result r;
+	struct gs_ingest_msg m;
+	int len = getMSGLen(msg);
+
+	/* What the message gives is read before the lock, which covers only
+	 * the use of the rulebase and its result. */
+	m.text = (const char *)getMSG(msg);
+	m.len = m.text != NULL && len > 0 ? (size_t)len : 0;
+	m.time = event_time(msg, d->tally_cfg.window_s);
+	m.host = getHOSTNAME(msg);
 
 	pthread_rwlock_rdlock(&d->rb_lock);
-	r = gs_parse_message(d->rb, text, (size_t)len, &p);
-	if (r == GS_PARSE_ACTION) {
-		p.ev.time = event_time(msg, d->tally_cfg.window_s);
-		p.ev.host = getHOSTNAME(msg);
-		if (p.ev.host == NULL)
-			p.ev.host = "";
-		grouped =
-		    gs_group_cache_of(groups, p.ev.client_name,
-				      p.ev.client_address, group, &kind) == 0;
-	}
-	if (r == GS_PARSE_ACTION && grouped) {
-		/* A failed add is counted inside the tally (tally.h). */
-		if (gs_tally_add(d->tally, &p.ev, group, kind) == 0)
-			omgs_ctr_add(&d->ctr.parsed, 1);
-		line = "action";
-	} else if (r == GS_PARSE_OTHER) {
-		gs_tally_count_ignored(d->tally);
-		omgs_ctr_add(&d->ctr.ignored, 1);
-		line = p.other != NULL ? p.other : "other";
-	} else {
-		gs_tally_count_unparsed(d->tally, text, (size_t)len);
-		omgs_ctr_add(&d->ctr.unparsed, 1);
-		line = "unparsed";
-	}
+	gs_ingest_message(in, d->rb, &m, &r);
+	count_stats(d, &r);
 	if (d->annotate)
-		annotate(msg, &p, line, grouped ? group : NULL, kind,
-			 p.ev.counter);
-	gs_parsed_release(&p);
+		annotate(msg, &r);
+	gs_ingest_result_release(&r);
 	pthread_rwlock_unlock(&d->rb_lock);
 }
 

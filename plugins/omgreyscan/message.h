@@ -1,8 +1,11 @@
-/* Per message: parse a postgrey line with the rulebase, group the client,
- * count the decision, annotate the message; and the rulebase's lock, which
- * a HUP takes to swap in a reloaded rulebase. Concurrency: see instance.h. */
+/* Per message: the core's ingest path (parse the postgrey line with the
+ * rulebase, group the client, count), the impstats counters and the
+ * annotation; and the rulebase's lock, which a HUP takes to swap in a
+ * reloaded rulebase. Concurrency: see instance.h. */
 #ifndef OMGS_MESSAGE_H
 #define OMGS_MESSAGE_H
+
+#include "ingest/ingest.h"
 
 #include "instance.h"
 
@@ -11,10 +14,10 @@
 int omgs_rb_lock_init(instanceData *d);
 
 /* Counts one message into d's tally and counters, annotating it with
- * $!greyscan when d->annotate is set. groups is the calling worker's own
- * cache. Never fails: what cannot be counted is counted as unparsed. */
-void omgs_count_message(instanceData *d, struct gs_group_cache *groups,
-			smsg_t *msg);
+ * $!greyscan when d->annotate is set. in is the calling worker's own
+ * ingest (made for d's grouper and tally). Never fails: what cannot be
+ * counted is counted as unparsed. */
+void omgs_count_message(instanceData *d, struct gs_ingest *in, smsg_t *msg);
 
 /* HUP: loads d->rulebase_path afresh and swaps it in; if it cannot be
  * loaded, logs why and keeps the current rulebase. */

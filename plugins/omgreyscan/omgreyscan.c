@@ -8,8 +8,9 @@
  * part:
  *   instance.h  the action instance and its "Concurrency & locking" rules
  *   params.c    the action's parameters, their defaults and checks
- *   message.c   per message: parse, group, count, annotate; the rulebase
- *               lock and its swap on HUP
+ *   message.c   per message: the core's ingest path (parse, group,
+ *               count), impstats, annotate; the rulebase lock and its
+ *               swap on HUP
  *   writer.c    the writer thread: restore at start, interval, HUP,
  *               shutdown, failure streaks
  *
@@ -18,11 +19,11 @@
  * The shared state and its locks are described in instance.h. Here:
  * configuration hooks, activateCnf, doHUP and freeInstance run on
  * rsyslogd's main thread; createWrkrInstance, doAction and freeWrkrInstance
- * on each action worker's. The worker instance's group cache is used only
- * by its own worker, without a lock. doHUP may run concurrently with
- * doAction. freeInstance runs after every worker has stopped. The list of a
- * config's instances (modConfData_t.instances, instanceData.owner/next) is
- * touched on the main thread only. */
+ * on each action worker's. The worker instance's ingest (its group cache
+ * and tally counter) is used only by its own worker, without a lock. doHUP may
+ * run concurrently with doAction. freeInstance runs after every worker has
+ * stopped. The list of a config's instances (modConfData_t.instances,
+ * instanceData.owner/next) is touched on the main thread only. */
 #include "config.h" /* rsyslog's configured config.h: sets struct layouts */
 #include "rsyslog.h"
 
@@ -43,6 +44,7 @@
 /* The core's headers, found in lib/ (which comes first on the include path,
  * before rsyslog's runtime/, whose own parser.h is unrelated). */
 #include "base/error.h"
+#include "ingest/ingest.h"
 #include "input/group.h"
 #include "input/parser.h"
 #include "tally/tally.h"
@@ -78,8 +80,8 @@ DEFobjCurrIf(statsobj)
 };
 
 typedef struct wrkrInstanceData {
-	instanceData *pData;	       /* shared */
-	struct gs_group_cache *groups; /* this worker's own */
+	instanceData *pData;	  /* shared */
+	struct gs_ingest *ingest; /* this worker's own: group cache, counter */
 } wrkrInstanceData_t;
 
 static modConfData_t *loadModConf = NULL; /* config being loaded */
@@ -189,9 +191,9 @@ ENDcreateInstance
 BEGINcreateWrkrInstance
 	char err[GS_ERRLEN];
 CODESTARTcreateWrkrInstance
-	pWrkrData->groups = gs_group_cache_new(pData->grouper,
+	pWrkrData->ingest = gs_ingest_new(pData->grouper, pData->tally,
 		GS_GROUP_CACHE_DEFAULT_SLOTS, err, sizeof(err));
-	if (pWrkrData->groups == NULL) {
+	if (pWrkrData->ingest == NULL) {
 		LogError(0, RS_RET_OUT_OF_MEMORY, "omgreyscan: %s", err);
 		free(pWrkrData);
 		*ppWrkrData = NULL;
@@ -222,7 +224,8 @@ ENDfreeInstance
 
 BEGINfreeWrkrInstance
 CODESTARTfreeWrkrInstance
-	gs_group_cache_free(pWrkrData->groups);
+	/* Its counted lines move into the tally, which outlives it. */
+	gs_ingest_free(pWrkrData->ingest);
 ENDfreeWrkrInstance
 
 BEGINdbgPrintInstInfo
@@ -240,7 +243,7 @@ BEGINdoAction_NoStrings
 CODESTARTdoAction
 	/* Never suspend or fail: a message that cannot be counted is counted
 	 * as unparsed or lost inside the tally, never retried. */
-	omgs_count_message(pWrkrData->pData, pWrkrData->groups, ppMsg[0]);
+	omgs_count_message(pWrkrData->pData, pWrkrData->ingest, ppMsg[0]);
 ENDdoAction
 
 /* HUP: reload the rulebase (privately; swapped only if it loads), keep the

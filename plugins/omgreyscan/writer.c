@@ -227,7 +227,7 @@ static const char *empty_the_tally(instanceData *d)
  * it) and counting starts from zero. */
 static void restore_state(instanceData *d)
 {
-	struct gs_summary s;
+	struct gs_totals totals;
 	char err[GS_ERRLEN];
 	const char *start;
 	int found = 0;
@@ -250,11 +250,8 @@ static void restore_state(instanceData *d)
 	if (!found)
 		return;
 	/* The state carries earlier evictions; impstats counts this run's. */
-	memset(&s, 0, sizeof(s));
-	if (gs_tally_snapshot_top(d->tally, time(NULL), 1, &s, err,
-				  sizeof(err)) == 0)
-		d->evicted_at_start = s.totals.evicted;
-	gs_summary_free(&s);
+	gs_tally_totals(d->tally, &totals);
+	d->evicted_at_start = totals.evicted;
 }
 
 /* A kill -9 or a crash during a write leaves the temporary file behind

@@ -1,19 +1,21 @@
-/* libFuzzer target: log lines as rsyslog writes them, through the whole
- * counting path: gs_logline_split, gs_parse_message with the real
- * rules/postgrey.rb, gs_group_of and gs_tally_add into a small tally
- * (64 groups, so eviction runs), with a snapshot now and then.
+/* libFuzzer target: log lines as rsyslog writes them, through the one
+ * ingest path the scan and the module use (lib/ingest/ingest.h): framing,
+ * gs_parse_message with the real rules/postgrey.rb, a small group cache
+ * (so its replacement runs) and gs_tally_add into a small tally (64
+ * groups, so eviction runs), with a snapshot now and then.
  *
- * The input is split at '\n' into lines. The tally lives across inputs,
- * as the module's does across messages, and is renewed every
- * RENEW_INPUTS inputs; a crash in the tally may therefore need the inputs
- * before it, which libFuzzer keeps in its corpus. */
+ * The input is split at '\n' into lines. The tally (and the ingest that
+ * counts into it) lives across inputs, as the module's does across
+ * messages, and is renewed every RENEW_INPUTS inputs; a crash in the tally
+ * may therefore need the inputs before it, which libFuzzer keeps in its
+ * corpus. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest/ingest.h"
 #include "input/group.h"
-#include "input/logline.h"
 #include "input/parser.h"
 #include "summary/summary.h"
 #include "tally/tally.h"
@@ -22,11 +24,12 @@
 #define SNAPSHOT_INPUTS 64	   /* a snapshot every so many inputs */
 #define RENEW_INPUTS	4096	   /* a new tally every so many inputs */
 #define REF_TIME	1795000000 /* Nov 2026: year inference */
-#define HOST_MAX_BYTES	256
+#define CACHE_SLOTS	64	   /* group cache entries */
 
 static struct gs_rulebase *rb;
 static struct gs_grouper *grouper;
 static struct gs_tally *tally;
+static struct gs_ingest *ingest;
 static unsigned long inputs;
 
 static void renew_tally(void)
@@ -34,9 +37,13 @@ static void renew_tally(void)
 	struct gs_tally_config cfg = {GS_DEFAULT_WINDOW_S, MAX_GROUPS};
 	char err[256];
 
+	gs_ingest_free(ingest);
 	gs_tally_free(tally);
 	tally = gs_tally_new(&cfg, err, sizeof(err));
-	if (tally == NULL) {
+	ingest = tally != NULL ? gs_ingest_new(grouper, tally, CACHE_SLOTS, err,
+					       sizeof(err))
+			       : NULL;
+	if (ingest == NULL) {
 		fprintf(stderr, "fuzz_line: %s\n", err);
 		abort();
 	}
@@ -58,46 +65,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void count_action(const struct gs_logline *ll, struct gs_event *ev)
-{
-	char group[GS_GROUP_MAX];
-	char host[HOST_MAX_BYTES];
-	enum gs_group_kind kind;
-
-	if (gs_group_of(grouper, ev->client_name, ev->client_address, group,
-			&kind) != 0) {
-		gs_tally_count_unparsed(tally, NULL, 0);
-		return;
-	}
-	if (ll->host_len >= sizeof(host))
-		return;
-	memcpy(host, ll->host, ll->host_len);
-	host[ll->host_len] = '\0';
-	ev->host = host;
-	ev->time = ll->time;
-	(void)gs_tally_add(tally, ev, group, kind);
-}
-
 static void feed_line(const char *line, size_t len)
 {
-	struct gs_logline ll;
-	struct gs_parsed parsed;
+	struct gs_ingest_result r;
 
-	gs_tally_count_line(tally);
-	if (gs_logline_split(line, len, REF_TIME, &ll) != GS_LINE_POSTGREY)
-		return;
-	switch (gs_parse_message(rb, ll.msg, ll.msg_len, &parsed)) {
-	case GS_PARSE_ACTION:
-		count_action(&ll, &parsed.ev);
-		break;
-	case GS_PARSE_OTHER:
-		gs_tally_count_ignored(tally);
-		break;
-	case GS_PARSE_UNPARSED:
-		gs_tally_count_unparsed(tally, line, len);
-		break;
-	}
-	gs_parsed_release(&parsed);
+	gs_ingest_line(ingest, rb, line, len, REF_TIME, &r);
+	gs_ingest_result_release(&r);
 }
 
 static void snapshot(void)

@@ -5,18 +5,20 @@
  *
  * The threads do what the module's threads do (plugins/omgreyscan/message.c
  * and writer.c), on the same core calls and the same locking:
- *   - WORKERS action workers, each with its own group cache, parse postgrey
- *     message texts with the shared rulebase (read lock of a
- *     writer-preferring rwlock held over one message), group them and count
- *     them into two shared tallies (gs_tally_count_line, gs_tally_add,
- *     gs_tally_count_ignored, gs_tally_count_unparsed), take the parse
- *     result's JSON over as the annotation does, and bump module-like
- *     counters with atomic builtins;
+ *   - WORKERS action workers, each with its own ingests (lib/ingest: a
+ *     group cache and a tally counter each), run postgrey message texts
+ *     through gs_ingest_message with the shared rulebase (read lock of a
+ *     writer-preferring rwlock held over one message) into two shared
+ *     tallies (lines and ignored lines through the counters, decisions and
+ *     unparsed lines under the tally's lock), take the parse result's JSON
+ *     over as the annotation does, and bump module-like counters with
+ *     atomic builtins; each frees its ingests when done, which moves the
+ *     counters' numbers into the tallies while the writer reads them;
  *   - the writer thread, woken by its interval (a few ms) or by a HUP under
  *     its mutex and condition variable, does a write round on each tally:
  *     gs_tally_snapshot_top + gs_summary_write, gs_state_save, plus a full
- *     gs_tally_snapshot and gs_tally_groups; the summary it wrote is read
- *     back (as check_greyscan would);
+ *     gs_tally_snapshot, gs_tally_totals and gs_tally_groups; the summary
+ *     it wrote is read back (as check_greyscan would);
  *   - the HUP thread loads a fresh rulebase without a lock, swaps it under
  *     the write lock, frees the old one, and wakes the writer for an
  *     immediate write (doHUP).
@@ -33,8 +35,9 @@
  * small tally must have evicted groups and be within max_groups, the exact
  * tally's per-group counts must be exactly the generated ones, the atomic
  * counters must add up to the lines, the writer and the HUP thread must
- * have run, and the last state file loaded into a fresh tally must give the
- * same totals. Any difference: exit 1. */
+ * have run, no write round may have seen fewer lines than decisions,
+ * ignored and unparsed lines together, and the last state file loaded
+ * into a fresh tally must give the same totals. Any difference: exit 1. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -48,6 +51,7 @@
 
 #include "base/atomicfile.h"
 #include "base/error.h"
+#include "ingest/ingest.h"
 #include "input/group.h"
 #include "input/parser.h"
 #include "state/state.h"
@@ -84,7 +88,8 @@ struct instance {
 	/* atomic, as the module's impstats counters */
 	uint64_t received, parsed, ignored, unparsed;
 	uint64_t writes, write_failures, hups, reads_back;
-	int fatal; /* atomic: a thread could not do its work */
+	uint64_t bad_totals; /* rounds that saw fewer lines than kinds */
+	int fatal;	     /* atomic: a thread could not do its work */
 };
 
 /* What line k is: the counter (or -1 other, -2 unparsed) and its domain. */
@@ -146,18 +151,18 @@ static void bump(uint64_t *c)
 	__atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
 }
 
-/* The annotation's use of the parse result (message.c, annotate): the
+/* The annotation's use of the result (message.c, annotate): the parse
  * result's JSON is taken over and extended, then released. */
-static void annotate(struct gs_parsed *p, const char *group)
+static void annotate(struct gs_ingest_result *r)
 {
-	struct json_object *j = p->json;
+	struct json_object *j = r->parsed.json;
 
-	p->json = NULL;
+	r->parsed.json = NULL;
 	if (j == NULL && (j = json_object_new_object()) == NULL)
 		return;
-	if (json_object_is_type(j, json_type_object) && group != NULL)
+	if (json_object_is_type(j, json_type_object) && r->grouped)
 		json_object_object_add(j, "domain",
-				       json_object_new_string(group));
+				       json_object_new_string(r->group));
 	json_object_put(j);
 }
 
@@ -165,71 +170,67 @@ struct worker {
 	struct instance *in;
 	unsigned id;
 	pthread_t thread;
+	struct gs_ingest *small, *exact; /* its own, one per tally */
 };
 
 /* One message, as omgs_count_message counts it, into both tallies. */
-static void count_message(struct instance *in, struct gs_group_cache *cache,
-			  unsigned k)
+static void count_message(struct worker *w, unsigned k)
 {
-	char text[512], group[GS_GROUP_MAX];
-	struct gs_parsed p;
-	enum gs_parse_result r;
-	enum gs_group_kind kind = GS_KIND_NAME;
-	int grouped = 0;
-	int added;
+	struct instance *in = w->in;
+	char text[512];
+	struct gs_ingest_msg m;
+	struct gs_ingest_result rs, rx;
 
 	line_text(k, text, sizeof(text));
-	memset(&p, 0, sizeof(p));
+	m.text = text;
+	m.len = strlen(text);
+	m.host = k % 3 == 0 ? "mx1" : k % 3 == 1 ? "mx2" : "mx3";
 	bump(&in->received);
-	gs_tally_count_line(in->small);
-	gs_tally_count_line(in->exact);
 
 	pthread_rwlock_rdlock(&in->rb_lock);
-	r = gs_parse_message(in->rb, text, strlen(text), &p);
-	if (r == GS_PARSE_ACTION) {
-		p.ev.time = in->base + (time_t)((k * 7u) % TIME_SPAN_S);
-		p.ev.host = k % 3 == 0 ? "mx1" : k % 3 == 1 ? "mx2" : "mx3";
-		grouped =
-		    gs_group_cache_of(cache, p.ev.client_name,
-				      p.ev.client_address, group, &kind) == 0;
-	}
-	if (r == GS_PARSE_ACTION && grouped) {
-		added = gs_tally_add(in->small, &p.ev, group, kind) == 0;
-		/* The exact tally's events are all in its week. */
-		p.ev.time = in->base + TIME_SPAN_S;
-		if (gs_tally_add(in->exact, &p.ev, group, kind) == 0 && added)
+	m.time = in->base + (time_t)((k * 7u) % TIME_SPAN_S);
+	gs_ingest_message(w->small, in->rb, &m, &rs);
+	/* The exact tally's events are all in its week. */
+	m.time = in->base + TIME_SPAN_S;
+	gs_ingest_message(w->exact, in->rb, &m, &rx);
+	if (rs.kind == GS_INGEST_ACTION) {
+		if (rs.counted && rx.counted)
 			bump(&in->parsed);
-	} else if (r == GS_PARSE_OTHER) {
-		gs_tally_count_ignored(in->small);
-		gs_tally_count_ignored(in->exact);
+	} else if (rs.kind == GS_INGEST_IGNORED) {
 		bump(&in->ignored);
 	} else {
-		gs_tally_count_unparsed(in->small, text, strlen(text));
-		gs_tally_count_unparsed(in->exact, text, strlen(text));
 		bump(&in->unparsed);
 	}
 	if (k % 2 == 0)
-		annotate(&p, grouped ? group : NULL);
-	gs_parsed_release(&p);
+		annotate(&rs);
+	gs_ingest_result_release(&rs);
+	gs_ingest_result_release(&rx);
 	pthread_rwlock_unlock(&in->rb_lock);
 }
 
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	struct gs_group_cache *cache;
 	char err[GS_ERRLEN];
 	unsigned i;
 
-	/* A small cache, so that its replacement runs too. */
-	cache = gs_group_cache_new(w->in->grouper, 256, err, sizeof(err));
-	if (cache == NULL) {
-		note_fatal(w->in, "group cache", err);
+	/* Small caches, so that their replacement runs too. */
+	w->small =
+	    gs_ingest_new(w->in->grouper, w->in->small, 256, err, sizeof(err));
+	w->exact = w->small == NULL
+		       ? NULL
+		       : gs_ingest_new(w->in->grouper, w->in->exact, 256, err,
+				       sizeof(err));
+	if (w->exact == NULL) {
+		note_fatal(w->in, "ingest", err);
+		gs_ingest_free(w->small);
 		return NULL;
 	}
 	for (i = 0; i < LINES_PER_WORKER; i++)
-		count_message(w->in, cache, i * WORKERS + w->id);
-	gs_group_cache_free(cache);
+		count_message(w, i * WORKERS + w->id);
+	/* freeWrkrInstance: the counters' numbers move into the tallies. */
+	gs_ingest_free(w->small);
+	gs_ingest_free(w->exact);
 	return NULL;
 }
 
@@ -238,6 +239,7 @@ static void write_tally(struct instance *in, struct gs_tally *t,
 			const char *name)
 {
 	struct gs_summary s, back, all;
+	struct gs_totals totals;
 	struct gs_file_opts opts;
 	char path[128], state[128], err[GS_ERRLEN];
 	int ok;
@@ -268,6 +270,10 @@ static void write_tally(struct instance *in, struct gs_tally *t,
 	}
 	if (gs_tally_snapshot(t, time(NULL), &all, err, sizeof(err)) != 0)
 		note_fatal(in, "full snapshot", err);
+	gs_tally_totals(t, &totals);
+	/* Counted: a line before its kind, whatever the counter's state. */
+	if (totals.lines < totals.actions + totals.ignored + totals.unparsed)
+		bump(&in->bad_totals);
 	(void)gs_tally_groups(t);
 	gs_summary_free(&s);
 	gs_summary_free(&back);
@@ -587,6 +593,8 @@ int main(void)
 		   in.parsed + in.ignored + in.unparsed, in.received);
 	expect_u64("counters: parsed", in.parsed, e.actions);
 	expect_u64("HUPs done", in.hups, HUPS);
+	expect_u64("write rounds with fewer lines than kinds of line",
+		   in.bad_totals, 0);
 	expect_u64("write failures", in.write_failures, 0);
 	/* HUPs that come while a round runs share the next one. */
 	if (in.writes < 4 || in.reads_back != in.writes) {
