@@ -18,10 +18,12 @@
 # --suggest: the output of `greyscan suggest --json`: a JSON array of
 #   objects or JSON Lines, one object per candidate. Passes when every
 #   expected group has one object with that "domain", kind "name", the
-#   expected "verdict", a "reason" that cites the evidence (the patterns of
-#   the expectation: the figures the rule rests on), an "entry" equal to the
-#   domain when the verdict is whitelist, and the pair figures (in a "pairs"
-#   object or at the top level) equal to the expected ones.
+#   expected "verdict" ("decided_by" "pairs" if the member is there: each
+#   group has enough pairs to judge), a "reason" that cites the evidence
+#   (the patterns of the expectation: the figures the rule rests on), an
+#   "entry" equal to the domain when the verdict is whitelist, and the pair
+#   figures (in a "pairs" object or at the top level) equal to the
+#   expected ones.
 # Prints every difference as "expected ..., got ..." and exits 1; 99 when a
 # file is missing or not JSON; 0 otherwise.
 use strict;
@@ -174,6 +176,8 @@ sub check_suggest {
 			next;
 		};
 		want_eq("suggest $g verdict", $c->{verdict}, $e->{verdict});
+		want_eq("suggest $g decided_by", $c->{decided_by}, 'pairs')
+		  if exists $c->{decided_by};
 		want_eq("suggest $g kind", $c->{kind}, 'name');
 		my $reason = $c->{reason};
 		for my $re (@{ $e->{reason} }) {
