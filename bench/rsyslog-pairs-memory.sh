@@ -15,9 +15,9 @@
 # Nothing expires (the lines span under 3 hours, the retry window is 2
 # days), so the flood fills the table and then evicts the oldest pair for
 # each new one. The main queue holds QUEUE_SIZE messages (2000), so that
-# the backlog in front of the module weighs the same in every run. After the last message is processed (a sentinel message
-# behind it writes a marker file), a SIGHUP makes the module write its
-# summary, and once that counts every line, rsyslogd's peak resident set
+# the backlog in front of the module weighs the same in every run. After
+# the last message is processed (a sentinel message behind it writes a
+# marker file), a SIGHUP makes the module write its summary, and once that counts every line, rsyslogd's peak resident set
 # (VmHWM in /proc/PID/status) is read. Prints each run's peak (also before
 # the summary), pairs_open and pairs_evicted of its summary (with the
 # expected values), and the growth of the flood over the baseline and over

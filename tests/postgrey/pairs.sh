@@ -64,7 +64,9 @@ chmod 0644 "$empty"
 problems=0
 
 retry_param=
-[ -n "$GS_PAIRS_PARAM_RETRY" ] && retry_param="$GS_PAIRS_PARAM_RETRY=$RETRY_WINDOW_S"
+if [ -n "$GS_PAIRS_PARAM_RETRY" ]; then
+	retry_param="$GS_PAIRS_PARAM_RETRY=$RETRY_WINDOW_S"
+fi
 # shellcheck disable=SC2086 # retry_param is empty or one word
 {
 	GS_RSYSLOG_GLOBAL='localHostname="mx1"' pg_conf_input mx1
@@ -176,5 +178,7 @@ else
 fi
 
 [ "$problems" = 0 ] ||
-	gs_fail "$problems checks differ from the expectation (above: expected, got); record and outputs in $GS_WORK"
-gs_pass "$actions decisions of two real postgreys: pairs, waits and verdicts as expected, in-stream (live and at shutdown) and by greyscan scan"
+	gs_fail "$problems checks differ from the expectation" \
+		"(above: expected, got); record and outputs in $GS_WORK"
+gs_pass "$actions decisions of two real postgreys: pairs, waits and" \
+	"verdicts as expected, in-stream (live and at shutdown) and by greyscan scan"
