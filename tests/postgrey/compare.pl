@@ -12,7 +12,9 @@
 #   - totals.actions and the totals per kind are the sums of the
 #     expectation, and totals.unparsed and totals.evicted are 0;
 #   - with --report: the report has one row per group, with the same new,
-#     early_retry and delayed.
+#     early_retry and delayed. `greyscan report --json` prints the rows as a
+#     JSON array, or (the tools of summary version 2) one object whose
+#     "domains" are the rows: both are read.
 # Otherwise prints every difference and exits 1; 99 when a file is missing
 # or not JSON.
 use strict;
@@ -113,8 +115,9 @@ if (@{ $s->{unparsed_samples} || [] }) {
 if (defined $opt{report}) {
 	my $r = slurp_json($opt{report});
 	my %row;
+	$r = $r->{domains} if ref $r eq 'HASH' && ref $r->{domains} eq 'ARRAY';
 	if (ref $r ne 'ARRAY') {
-		push @bad, "report is not a JSON array";
+		push @bad, "report is neither a JSON array nor an object with domains";
 		$r = [];
 	}
 	for my $row (@$r) {
