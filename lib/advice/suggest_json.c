@@ -13,37 +13,7 @@
 
 #include "base/error.h"
 #include "base/json.h"
-
-/* A wait in seconds, or null when none is known. */
-static int add_wait(struct json_object *o, const char *key, bool known,
-		    uint32_t s)
-{
-	return known ? gs_json_add_count(o, key, s) : gs_json_add_null(o, key);
-}
-
-static struct json_object *pairs_json(const struct gs_candidate *c)
-{
-	const struct gs_pair_stats *p = &c->group->pairs;
-	struct json_object *o = json_object_new_object();
-
-	if (o == NULL)
-		return NULL;
-	if (gs_json_add_count(o, "greylisted", p->greylisted) < 0 ||
-	    gs_json_add_count(o, "returned", p->returned) < 0 ||
-	    gs_json_add_count(o, "other_network", p->other_network) < 0 ||
-	    gs_json_add_count(o, "passed", p->passed) < 0 ||
-	    gs_json_add_count(o, "pending", p->pending) < 0 ||
-	    gs_json_add_count(o, "expired", p->expired) < 0 ||
-	    gs_json_add_count(o, "never_returned", p->never_returned) < 0 ||
-	    gs_json_add_count(o, "never_passed", c->never_passed) < 0 ||
-	    add_wait(o, "wait_median", p->has_wait, p->wait_median_s) < 0 ||
-	    add_wait(o, "wait_p90", p->has_wait, p->wait_p90_s) < 0 ||
-	    add_wait(o, "wait_max", p->has_wait, p->wait_max_s) < 0) {
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
-}
+#include "advice/evidence_json.h"
 
 /* A string member, or null for "". */
 static int add_text(struct json_object *o, const char *key, const char *s)
@@ -74,7 +44,7 @@ static struct json_object *candidate_json(const struct gs_candidate *c)
 	    gs_json_add_count(o, "early_retry", g->counts[GS_C_EARLY_RETRY]) <
 		0 ||
 	    gs_json_add_count(o, "delayed", g->counts[GS_C_DELAYED]) < 0 ||
-	    (g->has_pairs ? gs_json_add(o, "pairs", pairs_json(c))
+	    (g->has_pairs ? gs_json_add(o, "pairs", gs_evidence_json(g))
 			  : gs_json_add_null(o, "pairs")) < 0) {
 		json_object_put(o);
 		return NULL;
