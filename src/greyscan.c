@@ -68,17 +68,25 @@ static void usage(FILE *out)
 	    "report\n"
 	    "                         (default %d, 0: all)\n"
 	    "report options:\n"
-	    "  -j, --json             print JSON instead of a table\n"
-	    "  -l, --limit N          rows (default 20, 0: all)\n"
+	    "  -j, --json             print one JSON object: the window, the "
+	    "totals\n"
+	    "                         and the rows (all of them unless "
+	    "--limit)\n"
+	    "  -l, --limit N          rows (default 20 in the table, all in "
+	    "JSON; 0: all)\n"
 	    "suggest options:\n"
 	    "  -W, --whitelist FILE   postgrey client whitelist (repeatable; "
 	    "default\n"
 	    "                         "
 	    "/etc/postgrey/whitelist_clients{,.local})\n"
 	    "  -i, --ignore FILE      domains never to suggest (default %s)\n"
-	    "  -t, --threshold N      least greylistings (new + early_retry) "
+	    "  -n, --min-greylisted N least greylistings (new + early_retry) "
 	    "to\n"
-	    "                         suggest a domain (default %d)\n"
+	    "                         suggest a domain (default %d; "
+	    "-t, --threshold\n"
+	    "                         is the same)\n"
+	    "  -j, --json             one JSON object per candidate and line "
+	    "(JSON Lines)\n"
 	    "\n"
 	    "FILE may be plain or gzip-compressed, or - for standard input. "
 	    "Give\n"
@@ -259,7 +267,7 @@ static int cmd_report(int argc, char **argv)
 	};
 	struct gs_summary sum = {0};
 	char err[GS_ERRLEN];
-	bool json = false;
+	bool json = false, have_limit = false;
 	unsigned long limit = 20;
 	int c, rc = EXIT_FAILURE;
 
@@ -272,6 +280,7 @@ static int cmd_report(int argc, char **argv)
 			if (!gs_parse_ulong(optarg, 0, ULONG_MAX, &limit))
 				return bad_usage("invalid --limit '%s'",
 						 optarg);
+			have_limit = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -282,6 +291,10 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return bad_usage("%s", "report: give exactly one SUMMARY file");
+	/* Scripts get every row unless they ask for fewer; people the
+	 * busiest 20. */
+	if (json && !have_limit)
+		limit = 0;
 	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		return EXIT_FAILURE;
@@ -301,7 +314,10 @@ static int cmd_suggest(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"whitelist", required_argument, NULL, 'W'},
 	    {"ignore", required_argument, NULL, 'i'},
+	    {"min-greylisted", required_argument, NULL, 'n'},
+	    /* the old name, kept: check_greyscan's -t is its timeout */
 	    {"threshold", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -313,11 +329,12 @@ static int cmd_suggest(int argc, char **argv)
 	struct gs_whitelist *wl = NULL;
 	struct gs_ignore *ig = NULL;
 	char err[GS_ERRLEN];
+	bool json = false;
 	unsigned long v;
 	int c, rc = EXIT_FAILURE;
 
 	gs_suggest_opts_default(&sopts);
-	while ((c = getopt_long(argc, argv, "W:i:t:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "W:i:n:t:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'W':
 			if (n_wl == MAX_WHITELISTS)
@@ -327,11 +344,17 @@ static int cmd_suggest(int argc, char **argv)
 		case 'i':
 			ignore_path = optarg;
 			break;
+		case 'n':
 		case 't':
 			if (!gs_parse_ulong(optarg, 1, UINT32_MAX, &v))
-				return bad_usage("invalid --threshold '%s'",
-						 optarg);
+				return bad_usage(
+				    c == 'n' ? "invalid --min-greylisted '%s'"
+					     : "invalid --threshold '%s'",
+				    optarg);
 			sopts.threshold = v;
+			break;
+		case 'j':
+			json = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -354,8 +377,10 @@ static int cmd_suggest(int argc, char **argv)
 	ig = gs_ignore_load_default(ignore_path, err, sizeof(err));
 	if (ig == NULL)
 		goto fail;
-	if (gs_suggest_write(stdout, &sum, wl, ig, &sopts, time(NULL), err,
-			     sizeof(err)) < 0)
+	if ((json ? gs_suggest_json(stdout, &sum, wl, ig, &sopts, err,
+				    sizeof(err))
+		  : gs_suggest_write(stdout, &sum, wl, ig, &sopts, time(NULL),
+				     err, sizeof(err))) < 0)
 		goto fail;
 	rc = EXIT_SUCCESS;
 	goto out;
