@@ -3,7 +3,9 @@
 # item by item against the Monitoring Plugins syntax
 # 'label'=value[UOM];[warn];[crit];[min];[max] and for its values), the long
 # output (one line per candidate with its counts, distinct addresses and
-# networks, median and max delay, and the whitelist line to add or why not),
+# networks, median and max delay, and the whitelist line to add or why not;
+# for these version 1 fixtures a last line saying there is no pair
+# evidence),
 # the shortening of a long first line, that no name from the summary can add
 # a '|' or a line, verbosity levels, that a regex is not tested against a
 # group's domain, that a catastrophic regex is reported as having given up,
