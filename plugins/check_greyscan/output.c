@@ -62,8 +62,9 @@ static const struct above *deciding(const struct worst *w,
 	return w->over_critical > 0 ? crit : warn;
 }
 
-/* "; mail waits over 2h00m at p90 from 1 domain, worst x (9h30m)" and
- * the same for mails that never passed, when a threshold alerts. */
+/* ". Mail waits over 2h00m at p90 from 1 domain, worst x (9h30m)" and
+ * the same for mails that never passed, when a threshold alerts. Not "; ":
+ * Nagios turns a ';' of the first line into ':'. */
 static void print_thresholds(const struct config *c, const struct findings *f)
 {
 	char name[GS_GROUP_MAX], lim[DURATION_TEXT_MAX], val[DURATION_TEXT_MAX];
@@ -75,14 +76,14 @@ static void print_thresholds(const struct config *c, const struct findings *f)
 		gs_text_clean(f->wait.c->group->domain, name, sizeof(name));
 		gs_format_duration(a->limit, lim, sizeof(lim));
 		gs_format_duration(f->wait.value, val, sizeof(val));
-		printf("; mail waits over %s at p90 from %zu %s, worst %s "
+		printf(". Mail waits over %s at p90 from %zu %s, worst %s "
 		       "(%s)",
 		       lim, n, pl(n, "domain", "domains"), name, val);
 	}
 	a = deciding(&f->np, &c->np_warning, &c->np_critical, &n);
 	if (n > 0) {
 		gs_text_clean(f->np.c->group->domain, name, sizeof(name));
-		printf("; more than %llu %s never passed from %zu %s, worst "
+		printf(". More than %llu %s never passed from %zu %s, worst "
 		       "%s (%llu)",
 		       (unsigned long long)a->limit,
 		       pl(a->limit, "mail", "mails"), n,

@@ -87,12 +87,12 @@ run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-warning 34200
 expect_rc 0 "p90 34200 s is not above --wait-warning 34200"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-warning 34199
 expect_rc 1 "p90 34200 s is above --wait-warning 34199"
-expect_first '^GREYSCAN WARNING - 2 senders greylisted 15\+ times to whitelist or ignore: pool\.example \(520\), fresh\.example \(30\); mail waits over 9h29m at p90 from 1 domain, worst pool\.example \(9h30m\) \|' "wait warning headline"
+expect_first '^GREYSCAN WARNING - 2 senders greylisted 15\+ times to whitelist or ignore: pool\.example \(520\), fresh\.example \(30\)\. Mail waits over 9h29m at p90 from 1 domain, worst pool\.example \(9h30m\) \|' "wait warning headline"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-warning 7200
-expect_first '; mail waits over 2h00m at p90 from 1 domain, worst pool\.example' "slow.example at exactly 2h is not above"
+expect_first '\. Mail waits over 2h00m at p90 from 1 domain, worst pool\.example' "slow.example at exactly 2h is not above"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-warning 7199
 expect_rc 1 "--wait-warning 7199"
-expect_first '; mail waits over 1h59m at p90 from 2 domains, worst pool\.example \(9h30m\) \|' "two domains over 7199 s"
+expect_first '\. Mail waits over 1h59m at p90 from 2 domains, worst pool\.example \(9h30m\) \|' "two domains over 7199 s"
 expect_out '^slow\.example: .* p90 2h00m.*; not needed: ' "a not-needed domain over the threshold is shown without -v"
 expect_no_out '^single\.example' "single.example (p90 18m) shown"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-warning 35000
@@ -101,21 +101,21 @@ run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-critical 570m
 expect_rc 0 "--wait-critical 570m equals the p90"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-critical 569m
 expect_rc 2 "--wait-critical 569m"
-expect_first '^GREYSCAN CRITICAL - .*; mail waits over 9h29m at p90 from 1 domain' "wait critical"
+expect_first '^GREYSCAN CRITICAL - .*\. Mail waits over 9h29m at p90 from 1 domain' "wait critical"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --wait-warning 1m --wait-critical 569m
 expect_rc 2 "critical wins over warning"
-expect_first '; mail waits over 9h29m at p90 from 1 domain' "the critical threshold is named"
+expect_first '\. Mail waits over 9h29m at p90 from 1 domain' "the critical threshold is named"
 
 # --- the never-passed thresholds
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --never-passed-warning 29
 expect_rc 0 "29 never passed is not above 29"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --never-passed-warning 28
 expect_rc 1 "29 never passed is above 28"
-expect_first '; more than 28 mails never passed from 1 domain, worst pool\.example \(29\) \|' "never-passed headline"
+expect_first '\. More than 28 mails never passed from 1 domain, worst pool\.example \(29\) \|' "never-passed headline"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --never-passed-warning 2
-expect_first '; more than 2 mails never passed from 1 domain, worst pool' "slow.example's 2 and not the botnet's 12"
+expect_first '\. More than 2 mails never passed from 1 domain, worst pool' "slow.example's 2 and not the botnet's 12"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --never-passed-warning 1
-expect_first '; more than 1 mail never passed from 2 domains, worst pool' "pool and slow, not the botnet"
+expect_first '\. More than 1 mail never passed from 2 domains, worst pool' "pool and slow, not the botnet"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --never-passed-critical 28
 expect_rc 2 "--never-passed-critical 28"
 run -s "$V2" -W "$WL" -i "$IG" -w 10 --never-passed-critical 29 \
