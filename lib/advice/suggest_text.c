@@ -168,9 +168,10 @@ static bool entry_written_before(const struct gs_candidates *cs, size_t upto)
 	return false;
 }
 
-/* The verdict line and the detail under it. */
+/* The verdict line and the detail under it; without pair evidence at all
+ * the header has said why the host names decide, once. */
 static void write_verdict(FILE *out, const struct gs_candidate *c,
-			  const char *name)
+			  const char *name, bool evidence)
 {
 	static const char *const lead[] = {
 	    [GS_VERDICT_TOO_FEW] = "judge", /* never: the fallback decides */
@@ -180,7 +181,7 @@ static void write_verdict(FILE *out, const struct gs_candidate *c,
 	};
 
 	fprintf(out, "# %s %s: %s\n", lead[c->verdict], name, c->reason);
-	if (c->detail[0] == '\0')
+	if (c->detail[0] == '\0' || (!c->by_pairs && !evidence))
 		return;
 	if (c->by_pairs)
 		fprintf(out, "#   (%s)\n", c->detail);
@@ -190,14 +191,14 @@ static void write_verdict(FILE *out, const struct gs_candidate *c,
 
 /* One listed candidate; returns 1 when its entry was written. */
 static int write_candidate(FILE *out, const struct gs_candidates *cs, size_t i,
-			   const char *today, const char *ignore)
+			   bool evidence, const char *today, const char *ignore)
 {
 	const struct gs_candidate *c = &cs->items[i];
 	char name[GS_GROUP_MAX];
 
 	gs_text_clean(c->group->domain, name, sizeof(name));
 	fputc('\n', out);
-	write_verdict(out, c, name);
+	write_verdict(out, c, name, evidence);
 	write_stats(out, c);
 	if (c->verdict != GS_VERDICT_WHITELIST) {
 		/* counted by check_greyscan although not to whitelist */
@@ -238,7 +239,8 @@ int gs_suggest_write(FILE *out, const struct gs_summary *s,
 	write_header(out, s, &cs, o);
 	for (i = 0; i < cs.n_items; i++)
 		if (gs_candidate_listed(&cs.items[i]))
-			written += write_candidate(out, &cs, i, today, ignore);
+			written += write_candidate(out, &cs, i, has_evidence(s),
+						   today, ignore);
 	gs_candidates_free(&cs);
 	if (fflush(out) != 0 || ferror(out))
 		return gs_seterr(err, errlen, "writing suggestions: %s",

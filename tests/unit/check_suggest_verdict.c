@@ -467,8 +467,8 @@ START_TEST(test_suggest_text_carries_verdicts_and_waits)
 	text = capture(run_text, &s);
 	ck_assert(strstr(text, "# No pair evidence (version 1 summary): the "
 			       "host names decide.\n") != NULL);
-	ck_assert(strstr(text, "(judged by the host names: no pair evidence "
-			       "(version 1 summary))") != NULL);
+	/* said once, not for every group */
+	ck_assert(strstr(text, "(judged by the host names") == NULL);
 	ck_assert(strstr(text, "greylisted mails followed") == NULL);
 	free(text);
 }
