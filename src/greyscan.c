@@ -309,7 +309,18 @@ static int cmd_report(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_suggest(int argc, char **argv)
+/* What `greyscan suggest` was asked for. */
+struct suggest_args {
+	const char *wl_paths[MAX_WHITELISTS];
+	size_t n_wl;
+	const char *ignore_path; /* NULL: the default, which may be missing */
+	struct gs_suggest_opts sopts;
+	bool json;
+	const char *summary;
+};
+
+/* Fills a from argv. -1 to go on, or the exit status. */
+static int parse_suggest(int argc, char **argv, struct suggest_args *a)
 {
 	static const struct option opts[] = {
 	    {"whitelist", required_argument, NULL, 'W'},
@@ -321,28 +332,20 @@ static int cmd_suggest(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *wl_paths[MAX_WHITELISTS];
-	size_t n_wl = 0;
-	const char *ignore_path = NULL;
-	struct gs_suggest_opts sopts;
-	struct gs_summary sum = {0};
-	struct gs_whitelist *wl = NULL;
-	struct gs_ignore *ig = NULL;
-	char err[GS_ERRLEN];
-	bool json = false;
 	unsigned long v;
-	int c, rc = EXIT_FAILURE;
+	int c;
 
-	gs_suggest_opts_default(&sopts);
+	memset(a, 0, sizeof(*a));
+	gs_suggest_opts_default(&a->sopts);
 	while ((c = getopt_long(argc, argv, "W:i:n:t:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'W':
-			if (n_wl == MAX_WHITELISTS)
+			if (a->n_wl == MAX_WHITELISTS)
 				return bad_usage("%s", "too many --whitelist");
-			wl_paths[n_wl++] = optarg;
+			a->wl_paths[a->n_wl++] = optarg;
 			break;
 		case 'i':
-			ignore_path = optarg;
+			a->ignore_path = optarg;
 			break;
 		case 'n':
 		case 't':
@@ -351,10 +354,10 @@ static int cmd_suggest(int argc, char **argv)
 				    c == 'n' ? "invalid --min-greylisted '%s'"
 					     : "invalid --threshold '%s'",
 				    optarg);
-			sopts.threshold = v;
+			a->sopts.threshold = v;
 			break;
 		case 'j':
-			json = true;
+			a->json = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -366,21 +369,36 @@ static int cmd_suggest(int argc, char **argv)
 	if (argc - optind != 1)
 		return bad_usage("%s",
 				 "suggest: give exactly one SUMMARY file");
-	sopts.ignore_file = ignore_path;
+	a->summary = argv[optind];
+	a->sopts.ignore_file = a->ignore_path;
+	return -1;
+}
 
-	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0)
+static int cmd_suggest(int argc, char **argv)
+{
+	struct suggest_args a;
+	struct gs_summary sum = {0};
+	struct gs_whitelist *wl = NULL;
+	struct gs_ignore *ig = NULL;
+	char err[GS_ERRLEN];
+	int rc;
+
+	rc = parse_suggest(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_FAILURE;
+	if (gs_summary_read(a.summary, &sum, err, sizeof(err)) < 0)
 		goto fail;
-	wl = gs_whitelist_load_default((const char *const *)wl_paths, n_wl, err,
-				       sizeof(err));
+	wl = gs_whitelist_load_default(a.wl_paths, a.n_wl, err, sizeof(err));
 	if (wl == NULL)
 		goto fail;
-	ig = gs_ignore_load_default(ignore_path, err, sizeof(err));
+	ig = gs_ignore_load_default(a.ignore_path, err, sizeof(err));
 	if (ig == NULL)
 		goto fail;
-	if ((json ? gs_suggest_json(stdout, &sum, wl, ig, &sopts, err,
-				    sizeof(err))
-		  : gs_suggest_write(stdout, &sum, wl, ig, &sopts, time(NULL),
-				     err, sizeof(err))) < 0)
+	if ((a.json ? gs_suggest_json(stdout, &sum, wl, ig, &a.sopts, err,
+				      sizeof(err))
+		    : gs_suggest_write(stdout, &sum, wl, ig, &a.sopts,
+				       time(NULL), err, sizeof(err))) < 0)
 		goto fail;
 	rc = EXIT_SUCCESS;
 	goto out;
