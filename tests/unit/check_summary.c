@@ -609,8 +609,8 @@ static const struct bad_field bad_fields[] = {
      "format: not a greyscan summary (format is \"greyscan-state\", "
      "expected \"greyscan-summary\")"},
     {"", "version", NULL, "version: missing"},
-    {"", "version", "2", "unsupported version 2 (expected 1)"},
-    {"", "version", "0", "unsupported version 0 (expected 1)"},
+    {"", "version", "3", "unsupported version 3 (expected 1 to 2)"},
+    {"", "version", "0", "unsupported version 0 (expected 1 to 2)"},
     {"", "version", "\"1\"", "version: expected an integer"},
     {"", "version", "1.0", "version: expected an integer"},
     {"", "generated", NULL, "generated: missing"},
@@ -903,8 +903,8 @@ END_TEST
 
 START_TEST(test_summary_read_refuses_other_version_file)
 {
-	assert_read_fails(FIXTURES "/version2.json",
-			  ": unsupported version 2 (expected 1)");
+	assert_read_fails(FIXTURES "/version3.json",
+			  ": unsupported version 3 (expected 1 to 2)");
 }
 END_TEST
 
@@ -1275,8 +1275,8 @@ START_TEST(test_summary_read_reports_errors_in_whole_tree_order)
 
 	text = edited("\"early_retry\":30", "\"early_retry\":-1", NULL);
 	put_text(path, sizeof(path),
-		 edit(text, "\"version\":1", "\"version\":2"));
-	assert_read_error(path, "unsupported version 2 (expected 1)");
+		 edit(text, "\"version\":1", "\"version\":3"));
+	assert_read_error(path, "unsupported version 3 (expected 1 to 2)");
 	len = strlen(text);
 	put_text(path, sizeof(path), edit(text, "]}\n", "]}x"));
 	assert_read_error(
