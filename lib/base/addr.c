@@ -1,5 +1,6 @@
-/* Client addresses: text to binary with inet_pton(), postgrey's networks
- * (IPv4 /24, IPv6 /64) and their names. No state, no allocation. */
+/* Client addresses: text to binary (IPv6 through inet_pton()), postgrey's
+ * networks (IPv4 /24, IPv6 /64) and their names. No state, no
+ * allocation. */
 #include "gs_config.h"
 
 #include "base/addr.h"
@@ -17,6 +18,34 @@ static unsigned addr_len(int family)
 	return family == AF_INET ? 4 : 16;
 }
 
+/* IPv4 dotted-quad text as inet_pton(AF_INET) takes it: exactly four
+ * decimal octets of at most 255, without leading zeros (which some
+ * parsers would read as octal), one dot between them, nothing else. By
+ * hand because every decision parses its client address, and inet_pton
+ * measures the string first. */
+static bool parse_ipv4(const char *text, uint8_t bytes[4])
+{
+	const char *p = text;
+	unsigned octet, value, digits;
+
+	for (octet = 0; octet < 4; octet++) {
+		if (octet > 0 && *p++ != '.')
+			return false;
+		value = 0;
+		for (digits = 0; p[digits] >= '0' && p[digits] <= '9';
+		     digits++) {
+			if (digits == 3)
+				return false;
+			value = value * 10 + (unsigned)(p[digits] - '0');
+		}
+		if (digits == 0 || value > 255 || (digits > 1 && p[0] == '0'))
+			return false;
+		bytes[octet] = (uint8_t)value;
+		p += digits;
+	}
+	return *p == '\0';
+}
+
 bool gs_addr_parse(const char *text, struct gs_addr *out)
 {
 	struct gs_addr a;
@@ -25,11 +54,12 @@ bool gs_addr_parse(const char *text, struct gs_addr *out)
 		return false;
 	memset(&a, 0, sizeof(a));
 	/* inet_pton accepts upper-case hex digits and uncompressed IPv6 (as
-	 * in postgrey's "whitelisted:" lines) and rejects leading zeros in
-	 * IPv4 octets, which some parsers would read as octal. */
-	if (inet_pton(AF_INET, text, a.bytes) == 1)
+	 * in postgrey's "whitelisted:" lines). IPv6 text has a colon ("::"
+	 * at the least): a client name does not pay for inet_pton. */
+	if (parse_ipv4(text, a.bytes))
 		a.family = AF_INET;
-	else if (inet_pton(AF_INET6, text, a.bytes) == 1)
+	else if (strchr(text, ':') != NULL &&
+		 inet_pton(AF_INET6, text, a.bytes) == 1)
 		a.family = AF_INET6;
 	else
 		return false;

@@ -5,6 +5,9 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -69,6 +72,61 @@ START_TEST(test_addr_rejects_malformed_text)
 		ck_assert_msg(!gs_addr_parse(bad[i], &a), "accepted \"%s\"",
 			      bad[i]);
 	ck_assert(!gs_addr_parse(NULL, &a));
+}
+END_TEST
+
+/* text is IPv4 for gs_addr_parse exactly when it is for inet_pton, with
+ * the same bytes. */
+static void assert_ipv4_like_inet_pton(const char *text)
+{
+	uint8_t want[4];
+	struct gs_addr a;
+	bool got = gs_addr_parse(text, &a) && a.family == AF_INET;
+
+	ck_assert_msg(got == (inet_pton(AF_INET, text, want) == 1),
+		      "\"%s\": IPv4 %d", text, got);
+	if (got)
+		ck_assert_mem_eq(a.bytes, want, 4);
+}
+
+/* Every text of up to five characters of digits and dots, and four octets
+ * of every awkward spelling (leading zeros, 255 and 256, four digits). */
+START_TEST(test_addr_ipv4_agrees_with_inet_pton)
+{
+	static const char alphabet[] = "0123456789.";
+	/* 4294967296 is 2^32: 0 if the digits were not bounded */
+	static const char *const octets[] = {
+	    "0",    "00",   "000", "01",	 "007", "1",   "9",
+	    "10",   "25",   "99",  "100",	 "199", "200", "249",
+	    "250",  "255",  "256", "260",	 "299", "300", "999",
+	    "1000", "0255", "",	   "4294967296",
+	};
+	const size_t na = sizeof(alphabet) - 1;
+	const size_t no = sizeof(octets) / sizeof(octets[0]);
+	char text[64]; /* four of the longest octets, ".1" and NUL */
+	size_t len, i, n, k;
+
+	for (len = 0; len <= 5; len++) {
+		for (n = 1, i = 0; i < len; i++)
+			n *= na;
+		for (k = 0; k < n; k++) {
+			size_t v = k;
+
+			for (i = 0; i < len; i++, v /= na)
+				text[i] = alphabet[v % na];
+			text[len] = '\0';
+			assert_ipv4_like_inet_pton(text);
+		}
+	}
+	for (k = 0; k < no * no * no * no; k++) {
+		snprintf(text, sizeof(text), "%s.%s.%s.%s", octets[k % no],
+			 octets[k / no % no], octets[k / no / no % no],
+			 octets[k / no / no / no]);
+		assert_ipv4_like_inet_pton(text);
+		/* one octet too many or a character after the last */
+		strcat(text, k % 2 == 0 ? ".1" : "x");
+		assert_ipv4_like_inet_pton(text);
+	}
 }
 END_TEST
 
@@ -155,6 +213,7 @@ static Suite *addr_suite(void)
 	tcase_add_test(tc,
 		       test_addr_parses_ipv6_compressed_upper_and_uncompressed);
 	tcase_add_test(tc, test_addr_rejects_malformed_text);
+	tcase_add_test(tc, test_addr_ipv4_agrees_with_inet_pton);
 	tcase_add_test(tc, test_addr_network_keeps_24_bits_of_ipv4);
 	tcase_add_test(tc, test_addr_network_keeps_64_bits_of_ipv6);
 	tcase_add_test(tc, test_addr_in_checks_prefix_boundaries);
