@@ -6,7 +6,6 @@
 #include "base/addr.h"
 
 #include <arpa/inet.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -114,19 +113,61 @@ bool gs_addr_in(const struct gs_addr *a, const struct gs_addr *net,
 	return memcmp(x, y, len) == 0;
 }
 
+/* Writes v in decimal at out; returns the digits written (1 to 3). */
+static size_t put_octet(char *out, unsigned v)
+{
+	size_t n = 0;
+
+	if (v >= 100)
+		out[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		out[n++] = (char)('0' + v / 10 % 10);
+	out[n++] = (char)('0' + v % 10);
+	return n;
+}
+
+/* The text of an IPv4 address, as inet_ntop writes it, by hand: glibc's
+ * inet_ntop formats IPv4 with sprintf, and every decision of an
+ * "unknown" client names its network. text has INET_ADDRSTRLEN bytes. */
+static void ipv4_text(const uint8_t bytes[4], char *text)
+{
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			text[n++] = '.';
+		n += put_octet(text + n, bytes[i]);
+	}
+	text[n] = '\0';
+}
+
 bool gs_addr_network_name(const struct gs_addr *a, char *out, size_t outlen)
 {
 	struct gs_addr net;
 	char text[INET6_ADDRSTRLEN];
-	unsigned bits;
-	int n;
+	const char *suffix;
+	size_t tlen, slen;
 
 	if (a->family != AF_INET && a->family != AF_INET6)
 		return false;
 	gs_addr_network(a, &net);
-	if (inet_ntop(net.family, net.bytes, text, sizeof(text)) == NULL)
+	if (a->family == AF_INET) {
+		ipv4_text(net.bytes, text);
+		suffix = "/24]";
+	} else {
+		if (inet_ntop(AF_INET6, net.bytes, text, sizeof(text)) == NULL)
+			return false;
+		suffix = "/64]";
+	}
+	_Static_assert(GS_ADDR_V4_NET_BITS == 24 && GS_ADDR_V6_NET_BITS == 64,
+		       "the suffixes spell the networks' bits");
+	tlen = strlen(text);
+	slen = strlen(suffix);
+	if (outlen < 1 + tlen + slen + 1)
 		return false;
-	bits = a->family == AF_INET ? GS_ADDR_V4_NET_BITS : GS_ADDR_V6_NET_BITS;
-	n = snprintf(out, outlen, "[%s/%u]", text, bits);
-	return n >= 0 && (size_t)n < outlen;
+	out[0] = '[';
+	memcpy(out + 1, text, tlen);
+	memcpy(out + 1 + tlen, suffix, slen + 1);
+	return true;
 }

@@ -191,6 +191,54 @@ START_TEST(test_addr_network_name_formats_like_postgrey_keys)
 }
 END_TEST
 
+/* The name as inet_ntop and snprintf write it, for the network of a. */
+static void assert_network_name_like_inet_ntop(const struct gs_addr *a)
+{
+	struct gs_addr net;
+	char text[INET6_ADDRSTRLEN], want[64], got[64];
+
+	gs_addr_network(a, &net);
+	ck_assert_ptr_nonnull(
+	    inet_ntop(net.family, net.bytes, text, sizeof(text)));
+	snprintf(want, sizeof(want), "[%s/%d]", text,
+		 a->family == AF_INET ? 24 : 64);
+	ck_assert(gs_addr_network_name(a, got, sizeof(got)));
+	ck_assert_str_eq(got, want);
+}
+
+/* IPv4 networks with octets of one, two and three digits, and IPv6 ones
+ * with runs of zero groups of every length and place. */
+START_TEST(test_addr_network_name_agrees_with_inet_ntop)
+{
+	static const uint8_t some[] = {0, 1, 9, 10, 42, 99, 100, 199, 255};
+	const size_t ns = sizeof(some);
+	struct gs_addr a;
+	size_t i, j, k, g;
+
+	memset(&a, 0, sizeof(a));
+	a.family = AF_INET;
+	for (i = 0; i < ns * 256 * ns; i++) {
+		a.bytes[0] = some[i % ns];
+		a.bytes[1] = (uint8_t)(i / ns % 256);
+		a.bytes[2] = some[i / ns / 256];
+		a.bytes[3] = (uint8_t)i;
+		assert_network_name_like_inet_ntop(&a);
+	}
+	a.family = AF_INET6;
+	for (i = 0; i < 256; i++) {
+		/* bit g of i: group g of the network half is not zero */
+		for (g = 0; g < 4; g++) {
+			for (k = 0; k < 2; k++)
+				a.bytes[2 * g + k] =
+				    (i >> g & 1) ? some[(i + g + k) % ns] : 0;
+		}
+		for (j = 8; j < 16; j++)
+			a.bytes[j] = (uint8_t)(i * j);
+		assert_network_name_like_inet_ntop(&a);
+	}
+}
+END_TEST
+
 START_TEST(test_addr_network_name_fails_when_buffer_too_small)
 {
 	struct gs_addr a = parsed("192.0.2.1");
@@ -218,6 +266,7 @@ static Suite *addr_suite(void)
 	tcase_add_test(tc, test_addr_network_keeps_64_bits_of_ipv6);
 	tcase_add_test(tc, test_addr_in_checks_prefix_boundaries);
 	tcase_add_test(tc, test_addr_network_name_formats_like_postgrey_keys);
+	tcase_add_test(tc, test_addr_network_name_agrees_with_inet_ntop);
 	tcase_add_test(tc, test_addr_network_name_fails_when_buffer_too_small);
 	suite_add_tcase(s, tc);
 	return s;
