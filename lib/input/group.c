@@ -133,60 +133,56 @@ bad:
 			 text, GS_STRIP_MAX);
 }
 
-static bool is_name_byte(unsigned char c)
+/* A byte of a label other than UTF-8: a letter, a digit, '-' or '_'. */
+static bool is_label_byte(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+	/* c | 0x20 makes 'A'..'Z' 'a'..'z' and nothing else a letter. */
+	return (unsigned char)((c | 0x20) - 'a') < 26 ||
+	       (unsigned char)(c - '0') < 10 || c == '-' || c == '_';
 }
 
 /* A host name here: letters, digits, '-', '_' and well-formed UTF-8, in
- * non-empty dot-separated labels, at most GS_HOST_NAME_MAX bytes. */
-static bool is_host_name(const char *name, size_t len)
+ * non-empty dot-separated labels, at most GS_HOST_NAME_MAX bytes. *ascii
+ * tells whether it has no byte from 0x80 up (set only when it is one). */
+static bool is_host_name(const char *name, size_t len, bool *ascii)
 {
 	const unsigned char *s = (const unsigned char *)name;
-	size_t i = 0, seq;
-	bool label_empty = true;
+	size_t i, seq, label = 0; /* where the current label starts */
+	bool high = false;
 
 	if (len == 0 || len > GS_HOST_NAME_MAX)
 		return false;
-	while (i < len) {
+	for (i = 0; i < len; i++) {
 		if (s[i] == '.') {
-			if (label_empty)
+			if (i == label)
 				return false;
-			label_empty = true;
-			i++;
-			continue;
-		}
-		if (s[i] < 0x80) {
-			if (!is_name_byte(s[i]))
-				return false;
-			seq = 1;
-		} else {
+			label = i + 1;
+		} else if (s[i] >= 0x80) {
 			seq = gs_utf8_seq_len(s + i, len - i);
 			if (seq == 0)
 				return false;
+			high = true;
+			i += seq - 1;
+		} else if (!is_label_byte(s[i])) {
+			return false;
 		}
-		label_empty = false;
-		i += seq;
 	}
-	return !label_empty;
+	if (label == len)
+		return false;
+	*ascii = !high;
+	return true;
 }
 
-/* An address written as a name ("192.0.2.1"), or a name whose last label is
- * all digits, which no top-level domain is (RFC 3696, section 2). */
+/* For a host name: an address written as a name ("192.0.2.1"; IPv6 is no
+ * host name), or a name whose last label is all digits, which no
+ * top-level domain is (RFC 3696, section 2). Either ends in a label of
+ * digits. */
 static bool is_ip_literal(const char *name, size_t len)
 {
-	struct gs_addr a;
-	const char *last = name;
-	size_t i;
+	const char *p;
 
-	if (gs_addr_parse(name, &a))
-		return true;
-	for (i = 0; i < len; i++)
-		if (name[i] == '.')
-			last = name + i + 1;
-	for (; last < name + len; last++)
-		if (*last < '0' || *last > '9')
+	for (p = name + len; p > name && p[-1] != '.'; p--)
+		if (p[-1] < '0' || p[-1] > '9')
 			return false;
 	return true;
 }
@@ -346,18 +342,21 @@ static bool group_by_name(const struct gs_grouper *g,
 			  const char *client_name, char out[GS_GROUP_MAX])
 {
 	size_t len;
+	bool ascii;
 
 	if (client_name == NULL || strcasecmp(client_name, "unknown") == 0)
 		return false;
 	len = strlen(client_name);
 	if (len > 0 && client_name[len - 1] == '.')
 		len--;
-	if (!is_host_name(client_name, len) || is_ip_literal(client_name, len))
+	if (!is_host_name(client_name, len, &ascii) ||
+	    is_ip_literal(client_name, len))
 		return false;
 	if (lower_name(client_name, len, out) < 0)
 		return false;
-	/* Normalisation may have made characters a name cannot have. */
-	if (!is_host_name(out, strlen(out)))
+	/* Unicode normalisation may have made characters a name cannot
+	 * have; lower-casing ASCII letters cannot. */
+	if (!ascii && !is_host_name(out, strlen(out), &ascii))
 		return false;
 	group_name(g, parents, out);
 	return true;
