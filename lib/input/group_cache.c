@@ -68,28 +68,47 @@ void gs_group_cache_free(struct gs_group_cache *c)
 	free(c);
 }
 
+#define BYTES_01 0x0101010101010101u
+#define BYTES_80 0x8080808080808080u
+
+/* The eight bytes of w with 'A'..'Z' lower-cased, in parallel: per byte,
+ * the high bit of low7 + 0x3f says ">= 'A'" and that of low7 + 0x25
+ * "> 'Z'" (no carry crosses a byte below 0x80), and 0x80 >> 2 is the 0x20
+ * that makes a letter small. */
+static uint64_t lower_word(uint64_t w)
+{
+	uint64_t low7 = w & ~BYTES_80;
+	uint64_t from_a = low7 + BYTES_01 * (0x80 - 'A');
+	uint64_t past_z = low7 + BYTES_01 * (0x7f - 'Z');
+	uint64_t upper = from_a & ~past_z & ~w & BYTES_80;
+
+	return w | upper >> 2;
+}
+
 /* The key of a client name: ASCII letters lower-cased, which is all that
  * case changes in an ASCII name's group (a name with other non-ASCII bytes
  * goes through libpsl's Unicode lower-casing, so it is kept as written).
- * false when the name is empty or too long to cache. */
+ * Eight bytes a step: every decision's client name comes here. false when
+ * the name is empty or too long to cache. */
 static bool make_key(const char *name, char key[GS_GROUP_CACHE_NAME_MAX],
 		     size_t *len, uint32_t *hash)
 {
-	bool ascii = true;
-	size_t n;
+	size_t n = strnlen(name, GS_GROUP_CACHE_NAME_MAX + 1), i, step;
+	uint64_t w, high = 0;
 
-	for (n = 0; name[n] != '\0'; n++) {
-		if (n == GS_GROUP_CACHE_NAME_MAX)
-			return false;
-		if ((unsigned char)name[n] >= 0x80)
-			ascii = false;
-		key[n] = name[n] >= 'A' && name[n] <= 'Z'
-			     ? (char)(name[n] - 'A' + 'a')
-			     : name[n];
-	}
-	if (n == 0)
+	if (n == 0 || n > GS_GROUP_CACHE_NAME_MAX)
 		return false;
-	if (!ascii)
+	for (i = 0; i < n; i += step) {
+		step = n - i < 8 ? n - i : 8;
+		w = gs_group_word(name + i, step);
+		high |= w;
+		w = lower_word(w);
+		if (step == 8)
+			memcpy(key + i, &w, 8); /* one store */
+		else
+			memcpy(key + i, &w, step);
+	}
+	if ((high & BYTES_80) != 0)
 		memcpy(key, name, n);
 	*len = n;
 	*hash = gs_group_table_hash(key, n);

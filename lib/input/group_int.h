@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "input/group.h"
 
@@ -41,6 +42,20 @@ void gs_group_table_free(struct gs_group_table *t);
 
 /* The hash of key[0..len) for the tables. */
 uint32_t gs_group_table_hash(const char *key, size_t len);
+
+/* The first min(n, 8) bytes at p as a word, zero-padded, in memory order
+ * (byte i of the text is byte i of the word's storage). Inline: the
+ * tables hash and key eight bytes a step with it. */
+static inline uint64_t gs_group_word(const char *p, size_t n)
+{
+	uint64_t w = 0;
+
+	if (n >= 8)
+		memcpy(&w, p, 8); /* one load */
+	else
+		memcpy(&w, p, n);
+	return w;
+}
 
 /* The entry of key[0..len) (len 1 to GS_GROUP_CACHE_NAME_MAX) with hash,
  * made the more recently used of its set; NULL when it is not there. *set

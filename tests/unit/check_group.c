@@ -512,6 +512,41 @@ START_TEST(test_group_cache_case_variants_share_an_entry)
 }
 END_TEST
 
+/* The key folds 'A'..'Z' and nothing else: every byte value in every
+ * place of a name's first words gets gs_group_of's answer, and each letter
+ * in each place shares the key of its small form. */
+START_TEST(test_group_cache_key_folds_only_ascii_letters)
+{
+	static const char base[] = "abcdefghijklmnopq.Example.com";
+	struct gs_group_cache *c = new_cache(grouper, 1 << 14);
+	char name[64];
+	int pos, b, round;
+
+	for (round = 0; round < 2; round++) {
+		for (pos = 0; pos < 17; pos++) {
+			for (b = 1; b < 256; b++) {
+				memcpy(name, base, sizeof(base));
+				name[pos] = (char)b;
+				assert_cached_like_group_of(c, grouper, name,
+							    "192.0.2.1", -1);
+			}
+		}
+	}
+	gs_group_cache_free(c);
+	for (pos = 0; pos < 17; pos++) {
+		for (b = 'a'; b <= 'z'; b++) {
+			c = new_cache(grouper, 2);
+			memcpy(name, base, sizeof(base));
+			name[pos] = (char)b;
+			assert_cached_like_group_of(c, grouper, name, NULL, 0);
+			name[pos] = (char)(b - 'a' + 'A');
+			assert_cached_like_group_of(c, grouper, name, NULL, 1);
+			gs_group_cache_free(c);
+		}
+	}
+}
+END_TEST
+
 /* Non-ASCII names are lower-cased by libpsl's Unicode rules: such a name
  * is a key only as written, and one whose group is not part of it (here
  * upper-case) is not kept at all, yet always answered right. */
@@ -725,6 +760,7 @@ static Suite *group_suite(void)
 	tcase_add_test(
 	    cache, test_group_cache_memo_of_parents_gives_the_same_as_group_of);
 	tcase_add_test(cache, test_group_cache_case_variants_share_an_entry);
+	tcase_add_test(cache, test_group_cache_key_folds_only_ascii_letters);
 	tcase_add_test(cache,
 		       test_group_cache_unicode_names_are_keyed_as_written);
 	tcase_add_test(cache, test_group_cache_network_groups_are_not_cached);
