@@ -2,7 +2,7 @@
  *
  * Concurrency & locking: a grouper is read-only after gs_grouper_new(), and
  * libpsl's lookups only read its context, so gs_group_of() may run in any
- * number of threads at once without a lock. A memo of parents
+ * number of threads at once without a lock. A memo of suffixes
  * (gs_group_of_memo) has no lock: it is one group cache's, which belongs to
  * one thread. */
 #include "gs_config.h"
@@ -245,78 +245,113 @@ static unsigned count_labels(const char *name)
 	return n;
 }
 
-/* --- registrable domains, and their memo of parents --- */
-
-/* psl_registrable_domain() of a lower-case ASCII host name's parent (a
- * pointer into parent, or NULL), from the memo parents when it is there.
- * An entry's part there is the parent's registrable domain, none when its
- * length is 0. */
-static const char *parent_registrable(const struct gs_grouper *g,
-				      struct gs_group_table *parents,
-				      const char *parent)
-{
-	const struct gs_group_entry *hit;
-	struct gs_group_entry *set;
-	size_t len = strlen(parent), off;
-	const char *reg;
-	uint32_t hash;
-
-	if (len > GS_GROUP_CACHE_NAME_MAX)
-		return psl_registrable_domain(g->psl, parent);
-	hash = gs_group_table_hash(parent, len);
-	hit = gs_group_table_find(parents, parent, len, hash, &set);
-	if (hit != NULL)
-		return hit->group_len > 0 ? parent + hit->group_off : NULL;
-	reg = psl_registrable_domain(g->psl, parent);
-	off = reg != NULL ? (size_t)(reg - parent) : 0;
-	(void)gs_group_table_put(set, parent, len, hash, off,
-				 reg != NULL ? len - off : 0);
-	return reg;
-}
+/* --- registrable domains, and their memo of suffixes --- */
 
 /* libpsl reads no more than the last 9 labels of a name (libpsl 0.21,
  * psl_registrable_domain). */
 #define PSL_LABELS_READ 9
 
+/* The registrable domain of the suffix s of a name, from memo: true and
+ * *reg (a pointer into s, or NULL for none) when it is there. An entry's
+ * part is that domain, none when its length is 0. */
+static bool memo_get(struct gs_group_table *memo, const char *s,
+		     const char **reg)
+{
+	const struct gs_group_entry *hit;
+	struct gs_group_entry *set;
+	size_t len = strlen(s);
+
+	if (len > GS_GROUP_CACHE_NAME_MAX)
+		return false;
+	hit = gs_group_table_find(memo, s, len, gs_group_table_hash(s, len),
+				  &set);
+	if (hit == NULL)
+		return false;
+	*reg = hit->group_len > 0 ? s + hit->group_off : NULL;
+	return true;
+}
+
+/* Enters the suffix s with its registrable domain reg (NULL: none). */
+static void memo_put(struct gs_group_table *memo, const char *s,
+		     const char *reg)
+{
+	struct gs_group_entry *set;
+	size_t len = strlen(s), off = reg != NULL ? (size_t)(reg - s) : 0;
+	uint32_t hash;
+
+	if (len > GS_GROUP_CACHE_NAME_MAX)
+		return;
+	hash = gs_group_table_hash(s, len);
+	if (gs_group_table_find(memo, s, len, hash, &set) == NULL)
+		(void)gs_group_table_put(set, s, len, hash, off,
+					 reg != NULL ? len - off : 0);
+}
+
+/* The last n labels of name (all of it when it has no more). NULL when
+ * the name has a byte from 0x80 up. */
+static const char *ascii_last_labels(const char *name, unsigned n)
+{
+	const char *p, *start = name;
+	unsigned dots = 0;
+
+	for (p = name; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return NULL;
+	while (p > name) {
+		p--;
+		if (*p == '.' && ++dots == n) {
+			start = p + 1;
+			break;
+		}
+	}
+	return start;
+}
+
 /* psl_registrable_domain(g->psl, name) for a valid, lower-cased host name,
- * through the memo parents unless that is NULL. libpsl asks
+ * through the memo of suffixes unless that is NULL. libpsl asks
  * is_public_suffix() of every suffix of the name in turn, the whole name
  * first, a walk of its list each (thousands of instructions), and returns
- * the suffix one label longer than the first public one. So, for a name
- * N = L.P with P, its parent, the name without its first label:
- *   N has more than PSL_LABELS_READ labels: P has the ones libpsl reads,
- *     reg(N) = reg(P);
- *   else N is a public suffix (a single label always is): NULL;
- *   else reg(P), or N itself when P has none (P is a public suffix).
- * A new host of a known domain costs one question instead of one a label.
- * Names with non-ASCII bytes go to libpsl whole: it converts them to
- * punycode, whose labels need not be the name's. */
+ * the suffix one label longer than the first public one. So, for a suffix
+ * S = L.P with P, its parent, S without its first label:
+ *   reg(S) = NULL when S is a public suffix (a single label always is),
+ *   else reg(P), or S itself when P has none (P is a public suffix);
+ * and a name with more than PSL_LABELS_READ labels has the reg of its
+ * last ones, all that libpsl reads. Walking towards the top-level domain
+ * until the memo knows a suffix's answer, then back, a new host of a known
+ * domain costs one question instead of one a label. Names with non-ASCII
+ * bytes go to libpsl whole: it converts them to punycode, whose labels
+ * need not be the name's. */
 static const char *registrable(const struct gs_grouper *g,
-			       struct gs_group_table *parents, const char *name)
+			       struct gs_group_table *memo, const char *name)
 {
-	const char *parent = strchr(name, '.'), *p, *reg;
-	unsigned labels = 1;
+	const char *chain[PSL_LABELS_READ], *s, *dot, *reg = NULL;
+	size_t n = 0;
 
-	if (parents == NULL || parent == NULL)
+	s = memo != NULL ? ascii_last_labels(name, PSL_LABELS_READ) : NULL;
+	if (s == NULL)
 		return psl_registrable_domain(g->psl, name);
-	for (p = name; *p != '\0'; p++) {
-		if ((unsigned char)*p >= 0x80)
-			return psl_registrable_domain(g->psl, name);
-		if (*p == '.')
-			labels++;
+	/* The name itself is the cache's to keep, not the memo's. */
+	while ((dot = strchr(s, '.')) != NULL &&
+	       (s == name || !memo_get(memo, s, &reg))) {
+		chain[n++] = s;
+		s = dot + 1;
 	}
-	if (labels <= PSL_LABELS_READ && psl_is_public_suffix(g->psl, name))
-		return NULL;
-	reg = parent_registrable(g, parents, parent + 1);
-	if (reg != NULL || labels > PSL_LABELS_READ)
-		return reg;
-	return name;
+	while (n > 0) {
+		s = chain[--n];
+		if (psl_is_public_suffix(g->psl, s))
+			reg = NULL;
+		else if (reg == NULL)
+			reg = s;
+		if (s != name)
+			memo_put(memo, s, reg);
+	}
+	return reg;
 }
 
 /* The group of a valid, lower-cased host name, in place, with the memo
- * parents (NULL: none). */
-static void group_name(const struct gs_grouper *g,
-		       struct gs_group_table *parents, char name[GS_GROUP_MAX])
+ * of suffixes (NULL: none). */
+static void group_name(const struct gs_grouper *g, struct gs_group_table *memo,
+		       char name[GS_GROUP_MAX])
 {
 	const char *reg;
 	unsigned labels;
@@ -331,15 +366,15 @@ static void group_name(const struct gs_grouper *g,
 	}
 	/* NULL for a public suffix itself or a single label: these group as
 	 * themselves. */
-	reg = registrable(g, parents, name);
+	reg = registrable(g, memo, name);
 	if (reg != NULL && reg != name)
 		memmove(name, reg, strlen(reg) + 1);
 }
 
 /* True when client_name gives a group by name, written to out. */
 static bool group_by_name(const struct gs_grouper *g,
-			  struct gs_group_table *parents,
-			  const char *client_name, char out[GS_GROUP_MAX])
+			  struct gs_group_table *memo, const char *client_name,
+			  char out[GS_GROUP_MAX])
 {
 	size_t len;
 	bool ascii;
@@ -358,17 +393,17 @@ static bool group_by_name(const struct gs_grouper *g,
 	 * have; lower-casing ASCII letters cannot. */
 	if (!ascii && !is_host_name(out, strlen(out), &ascii))
 		return false;
-	group_name(g, parents, out);
+	group_name(g, memo, out);
 	return true;
 }
 
-int gs_group_of_memo(const struct gs_grouper *g, struct gs_group_table *parents,
+int gs_group_of_memo(const struct gs_grouper *g, struct gs_group_table *memo,
 		     const char *client_name, const char *client_address,
 		     char out[GS_GROUP_MAX], enum gs_group_kind *kind)
 {
 	struct gs_addr a;
 
-	if (group_by_name(g, parents, client_name, out)) {
+	if (group_by_name(g, memo, client_name, out)) {
 		*kind = GS_KIND_NAME;
 		return 0;
 	}

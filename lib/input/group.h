@@ -67,7 +67,7 @@ int gs_group_of(const struct gs_grouper *g, const char *client_name,
  * byte is keyed exactly as written); names longer than
  * GS_GROUP_CACHE_NAME_MAX bytes are looked up every time. A name missing
  * from it is grouped with the help of a memo of the registrable domains of
- * names' parents (the name without its first label, ASCII names only): a
+ * names' suffixes (a name without its first labels, ASCII names only): a
  * new host of a known domain then costs libpsl one lookup, not one a label.
  * Bounded: a fixed number of entries (and a quarter of that for the memo),
  * the least recently used of two candidates replaced. Not thread-safe: one

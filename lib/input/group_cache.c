@@ -1,5 +1,5 @@
 /* The group cache (see group.h): a table of client names with their
- * groups, and the memo of parents group.c keeps for the misses.
+ * groups, and the memo of suffixes group.c keeps for the misses.
  *
  * Concurrency & locking: a group cache has no lock. It belongs to one
  * thread; each thread makes its own for the shared, read-only grouper. */
@@ -22,8 +22,9 @@
 struct gs_group_cache {
 	const struct gs_grouper *g;
 	struct gs_group_table names;
-	/* A quarter of the names' size: parents are fewer than names. */
-	struct gs_group_table parents;
+	/* The memo of suffixes (group.c), a quarter of the names' size: the
+	 * domains above the hosts are fewer than the hosts. */
+	struct gs_group_table suffixes;
 	uint64_t lookups, hits;
 	size_t held;
 };
@@ -48,7 +49,7 @@ struct gs_group_cache *gs_group_cache_new(const struct gs_grouper *g,
 		n *= 2;
 	c = calloc(1, sizeof(*c));
 	if (c == NULL || gs_group_table_init(&c->names, n) < 0 ||
-	    gs_group_table_init(&c->parents, n >= 8 ? n / 4 : 2) < 0) {
+	    gs_group_table_init(&c->suffixes, n >= 8 ? n / 4 : 2) < 0) {
 		gs_seterr(err, errlen, "group cache: %s", strerror(errno));
 		goto fail;
 	}
@@ -64,7 +65,7 @@ void gs_group_cache_free(struct gs_group_cache *c)
 	if (c == NULL)
 		return;
 	gs_group_table_free(&c->names);
-	gs_group_table_free(&c->parents);
+	gs_group_table_free(&c->suffixes);
 	free(c);
 }
 
@@ -159,7 +160,7 @@ int gs_group_cache_of(struct gs_group_cache *c, const char *client_name,
 			return 0;
 		}
 	}
-	if (gs_group_of_memo(c->g, &c->parents, client_name, client_address,
+	if (gs_group_of_memo(c->g, &c->suffixes, client_name, client_address,
 			     out, kind) != 0)
 		return -1;
 	if (set != NULL && *kind == GS_KIND_NAME)

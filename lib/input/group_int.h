@@ -72,10 +72,10 @@ const struct gs_group_entry *gs_group_table_find(struct gs_group_table *t,
 int gs_group_table_put(struct gs_group_entry *set, const char *key, size_t len,
 		       uint32_t hash, size_t group_off, size_t group_len);
 
-/* gs_group_of() with parents (NULL: none), a cache's memo of the
- * registrable domains of names' parents (group.c), which it reads and
- * fills. */
-int gs_group_of_memo(const struct gs_grouper *g, struct gs_group_table *parents,
+/* gs_group_of() with memo (NULL: none), a cache's memo of the registrable
+ * domains of the suffixes of names (a name without its first labels),
+ * which it reads and fills (group.c). */
+int gs_group_of_memo(const struct gs_grouper *g, struct gs_group_table *memo,
 		     const char *client_name, const char *client_address,
 		     char out[GS_GROUP_MAX], enum gs_group_kind *kind);
 

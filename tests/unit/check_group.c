@@ -434,11 +434,11 @@ START_TEST(test_group_cache_hit_gives_the_same_as_group_of)
 }
 END_TEST
 
-/* A missing name is grouped through the memo of its parent's registrable
- * domain: the same answers as libpsl's whole walk, for names under the
+/* A missing name is grouped through the memo of its suffixes' registrable
+ * domains: the same answers as libpsl's whole walk, for names under the
  * tricky rules met with a warm memo, a cold one, and one too small to keep
  * them, in both orders (a parent first or its hosts first). */
-START_TEST(test_group_cache_memo_of_parents_gives_the_same_as_group_of)
+START_TEST(test_group_cache_memo_of_suffixes_gives_the_same_as_group_of)
 {
 	static const char *const suffixes[] = {
 	    "ck",
@@ -758,7 +758,8 @@ static Suite *group_suite(void)
 	tcase_add_checked_fixture(cache, setup_registrable, teardown);
 	tcase_add_test(cache, test_group_cache_hit_gives_the_same_as_group_of);
 	tcase_add_test(
-	    cache, test_group_cache_memo_of_parents_gives_the_same_as_group_of);
+	    cache,
+	    test_group_cache_memo_of_suffixes_gives_the_same_as_group_of);
 	tcase_add_test(cache, test_group_cache_case_variants_share_an_entry);
 	tcase_add_test(cache, test_group_cache_key_folds_only_ascii_letters);
 	tcase_add_test(cache,
