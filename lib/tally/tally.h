@@ -51,7 +51,10 @@
  * "triplet found" (with or without delay=) or "client AWL" closes it with
  * its wait; passes by client or recipient whitelist are no passes of a
  * pair. A pair expires when the window's end passes its first greylisting
- * by more than retry_window_s (postgrey's --retry-window), and is evicted,
+ * by more than retry_window_s (postgrey's --retry-window; the table's
+ * oldest pairs are checked whenever the end moves or a pair changes, a
+ * pair logged out of order behind them when they go, or when it is seen
+ * again), and is evicted,
  * oldest first, when max_pairs are open and a new one comes. Per group and
  * slot the tally counts the pairs first greylisted in that slot (enum
  * gs_tally_pair_count) and the waits of those that passed, from the first

@@ -230,6 +230,10 @@ void gs_tally_pair_count(struct gs_tally *t, struct group *g,
 	}
 	count_removed(t, &u);
 	count_event(t, g, &u);
+	/* A pass or an eviction may have uncovered expired pairs at the
+	 * oldest end: they go now, not at the next move of the end, so that
+	 * a state saved and loaded again holds the same open pairs. */
+	gs_tally_pairs_expire(t);
 }
 
 void gs_tally_pairs_expire(struct gs_tally *t)
