@@ -36,6 +36,11 @@
 #define OPT_SUMMARY_DOMAINS 256 /* long option only */
 #define OPT_OWNER	    257
 #define OPT_GROUP	    258
+#define OPT_MAX_PAIRS	    259
+#define OPT_RETRY_WINDOW    260
+
+/* The --max-pairs message states the range. */
+_Static_assert(GS_MAX_PAIRS_MAX == 16777216, "--max-pairs range");
 
 static const char *progname = "greyscan";
 
@@ -57,6 +62,13 @@ static void usage(FILE *out)
 	    "  -w, --window DURATION  sliding window, e.g. 7d, 12h, 3600 "
 	    "(default 7d)\n"
 	    "  -m, --max-groups N     most sender groups kept (default %d)\n"
+	    "      --max-pairs N      most greylisted mails followed at once "
+	    "(default\n"
+	    "                         %d, 0: none)\n"
+	    "      --retry-window DURATION  postgrey's retry window, after "
+	    "which a\n"
+	    "                         mail that did not pass expired (default "
+	    "2d)\n"
 	    "  -g, --grouping MODE    registrable (default), strip or strip:N\n"
 	    "  -r, --rulebase FILE    liblognorm rulebase (default %s)\n"
 	    "  -l, --limit N          rows in the report (default 20, 0: all)\n"
@@ -94,8 +106,9 @@ static void usage(FILE *out)
 	    "Give\n"
 	    "rotated logs oldest first: mail.log.2.gz mail.log.1 mail.log\n",
 	    progname, progname, progname, progname, GS_DEFAULT_MAX_GROUPS,
-	    gs_rulebase_default_path(), GS_DEFAULT_SUMMARY_DOMAINS,
-	    GS_DEFAULT_IGNORE_FILE, GS_DEFAULT_THRESHOLD);
+	    GS_PAIRS_DEFAULT_MAX, gs_rulebase_default_path(),
+	    GS_DEFAULT_SUMMARY_DOMAINS, GS_DEFAULT_IGNORE_FILE,
+	    GS_DEFAULT_THRESHOLD);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -125,6 +138,8 @@ static void scan_args_default(struct scan_args *a)
 	memset(a, 0, sizeof(*a));
 	a->tcfg.window_s = GS_DEFAULT_WINDOW_S;
 	a->tcfg.max_groups = GS_DEFAULT_MAX_GROUPS;
+	a->tcfg.max_pairs = GS_PAIRS_DEFAULT_MAX;
+	a->tcfg.retry_window_s = GS_PAIRS_DEFAULT_RETRY_WINDOW_S;
 	gs_file_opts_default(&a->fopts);
 	a->mode = GS_GROUP_REGISTRABLE;
 	a->strip = 1;
@@ -160,6 +175,20 @@ static int scan_option(int c, const char *arg, struct scan_args *a)
 				    &v))
 			return bad_usage("invalid --max-groups '%s'", arg);
 		a->tcfg.max_groups = v;
+		return -1;
+	case OPT_MAX_PAIRS:
+		if (!gs_parse_ulong(arg, 0, GS_MAX_PAIRS_MAX, &v))
+			return bad_usage("invalid --max-pairs '%s' (0 to "
+					 "16777216)",
+					 arg);
+		a->tcfg.max_pairs = v;
+		return -1;
+	case OPT_RETRY_WINDOW:
+		if (!gs_parse_duration(arg, GS_RETRY_WINDOW_MIN_S,
+				       GS_RETRY_WINDOW_MAX_S,
+				       &a->tcfg.retry_window_s))
+			return bad_usage(
+			    "invalid --retry-window '%s' (1s to 366d)", arg);
 		return -1;
 	case OPT_SUMMARY_DOMAINS:
 		if (!gs_parse_ulong(arg, 0, GS_SUMMARY_DOMAINS_MAX,
@@ -213,6 +242,8 @@ static int parse_scan_args(int argc, char **argv, struct scan_args *a)
 	    {"no-report", no_argument, NULL, 'n'},
 	    {"window", required_argument, NULL, 'w'},
 	    {"max-groups", required_argument, NULL, 'm'},
+	    {"max-pairs", required_argument, NULL, OPT_MAX_PAIRS},
+	    {"retry-window", required_argument, NULL, OPT_RETRY_WINDOW},
 	    {"grouping", required_argument, NULL, 'g'},
 	    {"rulebase", required_argument, NULL, 'r'},
 	    {"limit", required_argument, NULL, 'l'},

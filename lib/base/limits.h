@@ -33,6 +33,21 @@
 /* The summary file's permission bits: `--mode`, fileCreateMode="". */
 #define GS_DEFAULT_FILE_MODE 0640
 
+/* Open pairs followed (tally/pairs.h), 0 turning that off:
+ * `--max-pairs`, maxPairs="". The default suits a busy site greylisting
+ * 100,000 mails a day, most of whose senders never return: about 200,000
+ * pairs open over postgrey's 2-day retry window. A pair takes at most
+ * GS_PAIRS_ENTRY_BYTES (44) bytes: 262,144 pairs at most 11.5 MB, the
+ * maximum 16,777,216 at most 738 MB. */
+#define GS_PAIRS_DEFAULT_MAX 262144
+#define GS_MAX_PAIRS_MAX     16777216
+
+/* How long after its first greylisting a pair may still pass: postgrey's
+ * own --retry-window default (2 days). `--retry-window`, retryWindow="". */
+#define GS_PAIRS_DEFAULT_RETRY_WINDOW_S (2 * 86400)
+#define GS_RETRY_WINDOW_MIN_S		1
+#define GS_RETRY_WINDOW_MAX_S		(366 * 86400) /* a leap year */
+
 /* new + early_retry that make a group a whitelist candidate:
  * `greyscan suggest --threshold`, `check_greyscan --min-greylisted`. */
 #define GS_DEFAULT_THRESHOLD 15

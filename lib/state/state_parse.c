@@ -66,9 +66,10 @@ static int get_counters(const where_t *w, struct json_object *obj,
 	return 0;
 }
 
-/* "counts": [N, ...], GS_C_COUNT integers in enum gs_counter order. */
+/* "counts": [N, ...], n integers (GS_C_COUNT in enum gs_counter order, or
+ * GS_TP_COUNT in enum gs_tally_pair_count order). */
 static int get_counts(const where_t *w, struct json_object *obj,
-		      const char *parent, uint32_t out[GS_C_COUNT])
+		      const char *parent, unsigned n, uint32_t *out)
 {
 	struct json_object *a;
 	char f[GS_JSON_PATH_LEN], fi[GS_JSON_PATH_LEN];
@@ -78,9 +79,9 @@ static int get_counts(const where_t *w, struct json_object *obj,
 	if (gs_json_member(w, obj, parent, "counts", json_type_array, &a) < 0)
 		return -1;
 	gs_json_path(f, parent, "counts");
-	if (json_object_array_length(a) != GS_C_COUNT)
-		return gs_json_bad(w, f, "expected %d counts", GS_C_COUNT);
-	for (c = 0; c < GS_C_COUNT; c++) {
+	if (json_object_array_length(a) != (int)n)
+		return gs_json_bad(w, f, "expected %u counts", n);
+	for (c = 0; c < n; c++) {
 		if (gs_json_int(w, json_object_array_get_idx(a, c),
 				gs_json_path_idx(fi, f, c), 0, UINT32_MAX,
 				&v) < 0)
@@ -112,7 +113,7 @@ static int check_counter_names(const where_t *w, struct json_object *root)
 	return 0;
 }
 
-static int read_totals(const where_t *w, struct json_object *root,
+static int read_totals(const where_t *w, struct json_object *root, int version,
 		       struct gs_totals *t)
 {
 	static const char *const names[] = {"lines",   "actions", "unparsed",
@@ -131,6 +132,11 @@ static int read_totals(const where_t *w, struct json_object *root,
 			return -1;
 		*fields[i] = (uint64_t)v;
 	}
+	if (version >= GS_STATE_VERSION &&
+	    gs_json_get_int(w, o, "totals", "pairs_evicted", 0,
+			    (int64_t)GS_JSON_COUNT_MAX, &v) < 0)
+		return -1;
+	t->pairs_evicted = version >= GS_STATE_VERSION ? (uint64_t)v : 0;
 	return get_counters(w, o, "totals", "per_counter",
 			    (int64_t)GS_JSON_COUNT_MAX, t->per_counter);
 }
@@ -153,11 +159,13 @@ int gs_state_read_header(const where_t *w, struct json_object *root,
 	if (gs_json_get_int(w, root, "", "version", INT64_MIN, INT64_MAX, &n) <
 	    0)
 		return -1;
-	if (n != GS_STATE_VERSION_1 && n != GS_STATE_VERSION)
+	if (n != GS_STATE_VERSION_1 && n != GS_STATE_VERSION_2 &&
+	    n != GS_STATE_VERSION)
 		return gs_json_bad(w, "version",
 				   "unsupported version %" PRId64
-				   " (expected %d or %d)",
-				   n, GS_STATE_VERSION_1, GS_STATE_VERSION);
+				   " (expected %d, %d or %d)",
+				   n, GS_STATE_VERSION_1, GS_STATE_VERSION_2,
+				   GS_STATE_VERSION);
 	*version = (int)n;
 	if (gs_json_get_int(w, root, "", "window_s", GS_TALLY_SLOTS, UINT32_MAX,
 			    &n) < 0)
@@ -191,7 +199,8 @@ static int read_hosts(const where_t *w, struct json_object *root,
 }
 
 int gs_state_read_dynamic(const where_t *w, struct json_object *root,
-			  struct gs_tally_export *x, size_t *n_groups)
+			  int version, struct gs_tally_export *x,
+			  size_t *n_groups, size_t *n_pairs)
 {
 	struct json_object *v;
 	int64_t n = 0;
@@ -204,29 +213,36 @@ int gs_state_read_dynamic(const where_t *w, struct json_object *root,
 		x->has_end = 1;
 		x->end = (time_t)n;
 	}
-	if (read_totals(w, root, &x->totals) < 0 ||
+	if (read_totals(w, root, version, &x->totals) < 0 ||
 	    get_strings(w, root, "samples", GS_MAX_SAMPLES, GS_SAMPLE_MAX_LEN,
 			x->samples, &x->n_samples) < 0 ||
 	    read_hosts(w, root, x) < 0 ||
 	    gs_json_get_int(w, root, "", "groups", 0, INT64_MAX, &n) < 0)
 		return -1;
 	*n_groups = (size_t)n;
+	*n_pairs = 0;
+	if (version < GS_STATE_VERSION)
+		return 0;
+	if (gs_json_get_int(w, root, "", "pairs", 0, INT64_MAX, &n) < 0)
+		return -1;
+	*n_pairs = (size_t)n;
 	return 0;
 }
 
-/* "hist": [[bin, count], ...] with bins strictly increasing. */
+/* A histogram, member key of parent: [[bin, count], ...] with bins
+ * strictly increasing, into *out (GS_TALLY_HIST_BINS counts). */
 static int read_hist(const where_t *w, struct json_object *a,
-		     const char *parent, struct gs_tally_xentry *e)
+		     const char *parent, const char *key, uint32_t **out)
 {
 	struct json_object *pair;
 	char f[GS_JSON_PATH_LEN], fi[GS_JSON_PATH_LEN], fv[GS_JSON_PATH_LEN];
 	int64_t bin = 0, count = 0, prev = -1;
 	size_t i, n;
 
-	gs_json_path(f, parent, "hist");
+	gs_json_path(f, parent, key);
 	n = (size_t)json_object_array_length(a);
-	e->hist = calloc(GS_TALLY_HIST_BINS, sizeof(*e->hist));
-	if (e->hist == NULL)
+	*out = calloc(GS_TALLY_HIST_BINS, sizeof(**out));
+	if (*out == NULL)
 		return gs_json_bad(w, f, "%s", strerror(ENOMEM));
 	for (i = 0; i < n; i++) {
 		pair = json_object_array_get_idx(a, (int)i);
@@ -244,17 +260,38 @@ static int read_hist(const where_t *w, struct json_object *a,
 		if (bin <= prev)
 			return gs_json_bad(w, fi, "bins out of order");
 		prev = bin;
-		e->hist[bin] = (uint32_t)count;
+		(*out)[bin] = (uint32_t)count;
 	}
 	return 0;
+}
+
+/* A histogram "key" and its maximum "max_key", both or neither. */
+static int read_hist_max(const where_t *w, struct json_object *o,
+			 const char *field, const char *key,
+			 const char *max_key, uint32_t **hist, uint32_t *max)
+{
+	struct json_object *h, *m;
+	bool has_hist, has_max;
+	int64_t v = 0;
+
+	has_hist = json_object_object_get_ex(o, key, &h);
+	has_max = json_object_object_get_ex(o, max_key, &m);
+	if (has_hist != has_max)
+		return gs_json_bad(w, field, "\"%s\" and \"%s\" go together",
+				   key, max_key);
+	if (!has_hist)
+		return 0;
+	if (gs_json_get_int(w, o, field, max_key, 0, UINT32_MAX, &v) < 0 ||
+	    gs_json_member(w, o, field, key, json_type_array, &h) < 0)
+		return -1;
+	*max = (uint32_t)v;
+	return read_hist(w, h, field, key, hist);
 }
 
 static int read_entry(const where_t *w, struct json_object *o,
 		      const char *field, const struct gs_tally_export *x,
 		      struct gs_tally_xentry *e)
 {
-	struct json_object *hist, *max;
-	bool has_hist, has_max;
 	int64_t v = 0;
 
 	if (!json_object_is_type(o, json_type_object))
@@ -263,22 +300,11 @@ static int read_entry(const where_t *w, struct json_object *o,
 			    GS_TALLY_TIME_MAX / x->slot_s, &e->slot) < 0 ||
 	    gs_json_get_int(w, o, field, "host", 0, (int64_t)x->n_hosts - 1,
 			    &v) < 0 ||
-	    get_counts(w, o, field, e->counts) < 0)
+	    get_counts(w, o, field, GS_C_COUNT, e->counts) < 0)
 		return -1;
 	e->host = (uint32_t)v;
-	has_hist = json_object_object_get_ex(o, "hist", &hist);
-	has_max = json_object_object_get_ex(o, "delay_max_s", &max);
-	if (has_hist != has_max)
-		return gs_json_bad(w, field,
-				   "\"hist\" and \"delay_max_s\" go together");
-	if (!has_hist)
-		return 0;
-	if (gs_json_get_int(w, o, field, "delay_max_s", 0, UINT32_MAX, &v) <
-		0 ||
-	    gs_json_member(w, o, field, "hist", json_type_array, &hist) < 0)
-		return -1;
-	e->delay_max_s = (uint32_t)v;
-	return read_hist(w, hist, field, e);
+	return read_hist_max(w, o, field, "hist", "delay_max_s", &e->hist,
+			     &e->delay_max_s);
 }
 
 static int read_entries(const where_t *w, struct json_object *root,
@@ -303,6 +329,49 @@ static int read_entries(const where_t *w, struct json_object *root,
 		if (read_entry(w, json_object_array_get_idx(a, (int)i),
 			       gs_json_path_idx(f, "entries", i), x,
 			       &g->entries[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int read_pslot(const where_t *w, struct json_object *o,
+		      const char *field, const struct gs_tally_export *x,
+		      struct gs_tally_xpslot *e)
+{
+	if (!json_object_is_type(o, json_type_object))
+		return gs_json_bad(w, field, "expected an object");
+	if (gs_json_get_int(w, o, field, "slot", 0,
+			    GS_TALLY_TIME_MAX / x->slot_s, &e->slot) < 0 ||
+	    get_counts(w, o, field, GS_TP_COUNT, e->counts) < 0)
+		return -1;
+	return read_hist_max(w, o, field, "wait", "wait_max_s", &e->wait,
+			     &e->wait_max_s);
+}
+
+/* Version 3's "pair_slots": [{"slot":S,"counts":[...],...}, ...] */
+static int read_pslots(const where_t *w, struct json_object *root,
+		       const struct gs_tally_export *x,
+		       struct gs_tally_xgroup *g)
+{
+	struct json_object *a;
+	char f[GS_JSON_PATH_LEN];
+	size_t i, n;
+
+	if (gs_json_member(w, root, "", "pair_slots", json_type_array, &a) < 0)
+		return -1;
+	n = (size_t)json_object_array_length(a);
+	if (n > GS_TALLY_MAX_PSLOTS)
+		return gs_json_bad(w, "pair_slots",
+				   "%zu pair slots, at most %d", n,
+				   GS_TALLY_MAX_PSLOTS);
+	g->pslots = calloc(n > 0 ? n : 1, sizeof(*g->pslots));
+	if (g->pslots == NULL)
+		return gs_json_bad(w, "pair_slots", "%s", strerror(ENOMEM));
+	for (i = 0; i < n; i++) {
+		g->n_pslots++;
+		if (read_pslot(w, json_object_array_get_idx(a, (int)i),
+			       gs_json_path_idx(f, "pair_slots", i), x,
+			       &g->pslots[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -377,7 +446,7 @@ static int read_kind(const where_t *w, struct json_object *root,
 	return 0;
 }
 
-int gs_state_read_group(const where_t *w, struct json_object *root,
+int gs_state_read_group(const where_t *w, struct json_object *root, int version,
 			const struct gs_tally_export *x,
 			struct gs_tally_xgroup *g)
 {
@@ -405,6 +474,73 @@ int gs_state_read_group(const where_t *w, struct json_object *root,
 			GS_TALLY_EXAMPLE_MAX_LEN, g->examples,
 			&g->n_examples) < 0)
 		return -1;
+	return version >= GS_STATE_VERSION ? read_pslots(w, root, x, g) : 0;
+}
+
+/* 16 lower-case hex digits into *out. */
+static int get_hex(const where_t *w, struct json_object *root, const char *key,
+		   uint64_t *out)
+{
+	struct json_object *v;
+	const char *s;
+	size_t i;
+
+	if (gs_json_member(w, root, "", key, json_type_string, &v) < 0)
+		return -1;
+	s = json_object_get_string(v);
+	*out = 0;
+	for (i = 0; i < 16 && s[i] != '\0'; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			*out = *out << 4 | (uint64_t)(s[i] - '0');
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			*out = *out << 4 | (uint64_t)(s[i] - 'a' + 10);
+		else
+			break;
+	}
+	if (i != 16 || s[i] != '\0' ||
+	    (size_t)json_object_get_string_len(v) != 16)
+		return gs_json_bad(w, key, "expected 16 lower-case hex digits");
+	return 0;
+}
+
+/* A pair line's "group": a name, or null. */
+static int read_pair_group(const where_t *w, struct json_object *root,
+			   struct gs_tally_xpair *p)
+{
+	struct json_object *v;
+	char *name = NULL;
+
+	if (gs_json_find(w, root, "", "group", &v) < 0)
+		return -1;
+	p->has_group = v != NULL;
+	p->group[0] = '\0';
+	if (v == NULL)
+		return 0;
+	if (gs_json_string(w, v, "group", GS_GROUP_MAX - 1, 1, &name) < 0)
+		return -1;
+	memcpy(p->group, name, strlen(name) + 1);
+	free(name);
+	return 0;
+}
+
+int gs_state_read_pair(const where_t *w, struct json_object *root,
+		       struct gs_tally_xpair *p)
+{
+	int64_t v = 0;
+
+	if (!json_object_is_type(root, json_type_object))
+		return gs_json_bad(w, NULL, "expected a JSON object");
+	if (get_hex(w, root, "pair", &p->key) < 0 ||
+	    read_pair_group(w, root, p) < 0 ||
+	    get_hex(w, root, "net", &p->net) < 0 ||
+	    gs_json_get_int(w, root, "", "first", 0, UINT32_MAX, &p->first) <
+		0 ||
+	    gs_json_get_int(
+		w, root, "", "flags", 0,
+		GS_STATE_PAIR_RETURNED | GS_STATE_PAIR_OTHER_NETWORK, &v) < 0)
+		return -1;
+	p->returned = (v & GS_STATE_PAIR_RETURNED) != 0;
+	p->other_network = (v & GS_STATE_PAIR_OTHER_NETWORK) != 0;
 	return 0;
 }
 
@@ -420,5 +556,8 @@ void gs_state_xgroup_free(struct gs_tally_xgroup *g)
 	free(g->nets);
 	for (j = 0; j < g->n_examples; j++)
 		free(g->examples[j]);
+	for (j = 0; j < g->n_pslots; j++)
+		free(g->pslots[j].wait);
+	free(g->pslots);
 	memset(g, 0, sizeof(*g));
 }

@@ -6,8 +6,9 @@
  * group's consistency with gs_tally_check_group, the number of groups) and
  * keeps nothing but the header and trailer fields; only when the whole file
  * is good does the second pass read the groups again and hand them to
- * gs_tally_import in batches. So a bad file leaves the tally unchanged, and
- * memory is one batch of groups, not the whole file.
+ * gs_tally_import in batches, and then the pairs. So a bad file leaves the
+ * tally unchanged, and memory is one batch of groups or pairs, not the
+ * whole file.
  *
  * No shared state here: the tally does its own locking. */
 #include "gs_config.h"
@@ -16,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,7 +124,8 @@ struct loader {
 	int version;
 	/* The header and trailer fields; groups[] is the batch of pass 2. */
 	struct gs_tally_export x;
-	size_t n_groups; /* announced by the v1 header or the v2 trailer */
+	size_t n_groups; /* announced by the v1 header or the trailer */
+	size_t n_pairs;	 /* announced by the v3 trailer */
 	/* Version 2 names its hosts at the end: the largest host index of the
 	 * groups, and where it was first seen, is checked there. */
 	size_t max_host, max_host_line, max_host_entry;
@@ -161,7 +164,7 @@ static int check_group_line(struct loader *l, struct json_object *o)
 			    ? l->x.n_hosts
 			    : GS_TALLY_MAX_HOST_NAMES;
 	memset(&g, 0, sizeof(g));
-	if (gs_state_read_group(&l->w, o, &probe, &g) < 0)
+	if (gs_state_read_group(&l->w, o, l->version, &probe, &g) < 0)
 		goto out;
 	if (gs_tally_check_group(&probe, &g, why, sizeof(why)) < 0) {
 		gs_json_bad(&l->w, NULL, "%s", why);
@@ -180,21 +183,42 @@ out:
 	return rc;
 }
 
-/* Pass 1 at version 2's trailer: its fields, the number of groups, the
- * host indexes, and nothing after it. */
-static int check_trailer(struct loader *l, struct json_object *o, size_t seen)
+/* Pass 1 on a pair line (version 3). */
+static int check_pair_line(struct loader *l, struct json_object *o)
+{
+	struct gs_tally_xpair p;
+	char why[GS_ERRLEN];
+
+	memset(&p, 0, sizeof(p));
+	if (gs_state_read_pair(&l->w, o, &p) < 0)
+		return -1;
+	if (gs_tally_check_pair(&p, why, sizeof(why)) < 0)
+		return gs_json_bad(&l->w, NULL, "%s", why);
+	return 0;
+}
+
+/* Pass 1 at the trailer (versions 2 and 3): its fields, the number of
+ * groups and pairs, the host indexes, and nothing after it. */
+static int check_trailer(struct loader *l, struct json_object *o, size_t seen,
+			 size_t seen_pairs)
 {
 	struct json_object *rest = NULL;
 	char f[GS_JSON_PATH_LEN];
 	int rc;
 
-	if (gs_state_read_dynamic(&l->w, o, &l->x, &l->n_groups) < 0)
+	if (gs_state_read_dynamic(&l->w, o, l->version, &l->x, &l->n_groups,
+				  &l->n_pairs) < 0)
 		return -1;
 	if (l->n_groups != seen)
 		return gs_json_bad(&l->w, "groups",
 				   "%zu groups announced, but %zu written "
 				   "before",
 				   l->n_groups, seen);
+	if (l->n_pairs != seen_pairs)
+		return gs_json_bad(&l->w, "pairs",
+				   "%zu pairs announced, but %zu written "
+				   "before",
+				   l->n_pairs, seen_pairs);
 	if (l->max_host_line > 0 && l->max_host >= l->x.n_hosts) {
 		l->w.line = l->max_host_line;
 		return gs_json_bad(
@@ -210,13 +234,32 @@ static int check_trailer(struct loader *l, struct json_object *o, size_t seen)
 	return rc;
 }
 
-/* Pass 1 after the header: the group lines up to version 2's trailer or
- * the end of the file. */
+static bool has_member(struct json_object *o, const char *key)
+{
+	return json_object_is_type(o, json_type_object) &&
+	       json_object_object_get_ex(o, key, NULL);
+}
+
+/* Pass 1 on a line after the groups: a pair line (then *pairs counts it)
+ * or, returned as 1, a group line out of place. */
+static int check_after_groups(struct loader *l, struct json_object *o,
+			      size_t *pairs)
+{
+	if (l->version != GS_STATE_VERSION || !has_member(o, "pair"))
+		return 1;
+	if (check_pair_line(l, o) < 0)
+		return -1;
+	(*pairs)++;
+	return 0;
+}
+
+/* Pass 1 after the header: the group lines, then version 3's pair lines,
+ * up to the trailer or the end of the file. */
 static int check_groups(struct loader *l)
 {
 	struct json_object *o = NULL;
-	size_t seen = 0;
-	int rc = -1;
+	size_t seen = 0, pairs = 0;
+	int rc = -1, r;
 
 	for (;;) {
 		json_object_put(o);
@@ -225,9 +268,18 @@ static int check_groups(struct loader *l)
 		if (o == NULL)
 			break;
 		if (l->version != GS_STATE_VERSION_1 &&
-		    json_object_is_type(o, json_type_object) &&
-		    json_object_object_get_ex(o, "groups", NULL)) {
-			rc = check_trailer(l, o, seen);
+		    has_member(o, "groups")) {
+			rc = check_trailer(l, o, seen, pairs);
+			goto out;
+		}
+		r = check_after_groups(l, o, &pairs);
+		if (r < 0)
+			goto out;
+		if (r == 0)
+			continue;
+		if (pairs > 0) {
+			gs_json_bad(&l->w, NULL,
+				    "a group line after the pair lines");
 			goto out;
 		}
 		if (l->version == GS_STATE_VERSION_1 && seen == l->n_groups) {
@@ -271,7 +323,8 @@ static int check_file(struct loader *l)
 	if (o == NULL || gs_state_read_header(&l->w, o, &l->x, &l->version) < 0)
 		goto out;
 	if (l->version == GS_STATE_VERSION_1 &&
-	    gs_state_read_dynamic(&l->w, o, &l->x, &l->n_groups) < 0)
+	    gs_state_read_dynamic(&l->w, o, l->version, &l->x, &l->n_groups,
+				  &l->n_pairs) < 0)
 		goto out;
 	json_object_put(o);
 	o = NULL;
@@ -281,8 +334,8 @@ out:
 	return rc;
 }
 
-/* Hands the batch in l->x.groups to the tally. The header and trailer
- * fields (totals, samples, end) go with the first batch only. */
+/* Hands the batch in l->x.groups or l->x.pairs to the tally. The header
+ * and trailer fields (totals, samples, end) go with the first batch only. */
 static int import_batch(struct loader *l, struct gs_tally *t, int first)
 {
 	char why[GS_ERRLEN];
@@ -299,13 +352,59 @@ static int import_batch(struct loader *l, struct gs_tally *t, int first)
 	for (i = 0; i < l->x.n_groups; i++)
 		gs_state_xgroup_free(&l->x.groups[i]);
 	l->x.n_groups = 0;
+	l->x.n_pairs = 0;
 	if (rc < 0)
 		return gs_seterr(l->w.err, l->w.errlen, "%s: %s", l->w.file,
 				 why);
 	return 0;
 }
 
-/* Pass 2: reads the groups again, now into batches for the tally. */
+/* The next line of pass 2 into *o; the file was good in pass 1, so a
+ * failure means it changed in place since, or memory ran out. */
+static int next_again(struct loader *l, struct json_object **o)
+{
+	if (next_object(l, o) < 0)
+		return -1;
+	if (*o == NULL)
+		return gs_json_bad(&l->w, NULL,
+				   "the file changed while being read");
+	return 0;
+}
+
+/* Pass 2 after the groups: the pair lines in batches, after every group
+ * is in the tally. */
+static int import_pairs(struct loader *l, struct gs_tally *t)
+{
+	struct json_object *o = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (l->n_pairs == 0)
+		return 0;
+	l->x.pairs = calloc(GS_TALLY_PAIR_CHUNK, sizeof(*l->x.pairs));
+	if (l->x.pairs == NULL)
+		return gs_seterr(l->w.err, l->w.errlen, "%s: %s", l->w.file,
+				 strerror(ENOMEM));
+	for (i = 0; i < l->n_pairs; i++) {
+		if (next_again(l, &o) < 0 ||
+		    gs_state_read_pair(&l->w, o, &l->x.pairs[l->x.n_pairs++]) <
+			0)
+			goto out;
+		json_object_put(o);
+		o = NULL;
+		if ((l->x.n_pairs == GS_TALLY_PAIR_CHUNK ||
+		     i + 1 == l->n_pairs) &&
+		    import_batch(l, t, 0) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	json_object_put(o);
+	return rc;
+}
+
+/* Pass 2: reads the groups again, now into batches for the tally, then the
+ * pairs. */
 static int import_file(struct loader *l, struct gs_tally *t)
 {
 	struct json_object *o = NULL;
@@ -326,16 +425,8 @@ static int import_file(struct loader *l, struct gs_tally *t)
 	if (got <= 0)
 		return -1;
 	for (i = 0; i < l->n_groups; i++) {
-		/* The file was good in pass 1: a failure here means it
-		 * changed in place since, or memory ran out. */
-		if (next_object(l, &o) < 0)
-			goto out;
-		if (o == NULL) {
-			gs_json_bad(&l->w, NULL,
-				    "the file changed while being read");
-			goto out;
-		}
-		if (gs_state_read_group(&l->w, o, &l->x,
+		if (next_again(l, &o) < 0 ||
+		    gs_state_read_group(&l->w, o, l->version, &l->x,
 					&l->x.groups[l->x.n_groups++]) < 0)
 			goto out;
 		json_object_put(o);
@@ -348,7 +439,7 @@ static int import_file(struct loader *l, struct gs_tally *t)
 	}
 	if ((first || l->x.n_groups > 0) && import_batch(l, t, first) < 0)
 		goto out;
-	rc = 0;
+	rc = import_pairs(l, t);
 out:
 	json_object_put(o);
 	return rc;

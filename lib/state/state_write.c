@@ -1,5 +1,5 @@
 /* The state file's writer: the tally's export as JSON Lines (format in
- * state.h).
+ * state.h), version 3: groups with their pair slots, then the open pairs.
  *
  * Saving streams: the tally is exported a chunk of groups at a time (see
  * gs_tally_export_next), each group becomes one libfastjson object that is
@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -87,6 +88,7 @@ static struct json_object *totals_json(const struct gs_totals *t)
 	    gs_json_add_count(o, "ignored", t->ignored) < 0 ||
 	    gs_json_add_count(o, "evicted", t->evicted) < 0 ||
 	    gs_json_add_count(o, "too_old", t->too_old) < 0 ||
+	    gs_json_add_count(o, "pairs_evicted", t->pairs_evicted) < 0 ||
 	    gs_json_add(o, "per_counter", counters_json(t->per_counter)) < 0) {
 		json_object_put(o);
 		return NULL;
@@ -116,7 +118,7 @@ static struct json_object *header_json(const struct gs_tally_export *x)
  * after the last of them, and how many there are. "end" is null before
  * the first event. */
 static struct json_object *trailer_json(const struct gs_tally_export *x,
-					size_t n_groups)
+					size_t n_groups, size_t n_pairs)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -129,7 +131,8 @@ static struct json_object *trailer_json(const struct gs_tally_export *x,
 			gs_json_new_strings(x->samples, x->n_samples)) < 0 ||
 	    gs_json_add(o, "hosts", gs_json_new_strings(x->hosts, x->n_hosts)) <
 		0 ||
-	    gs_json_add_int(o, "groups", (int64_t)n_groups) < 0) {
+	    gs_json_add_int(o, "groups", (int64_t)n_groups) < 0 ||
+	    gs_json_add_int(o, "pairs", (int64_t)n_pairs) < 0) {
 		json_object_put(o);
 		return NULL;
 	}
@@ -156,6 +159,32 @@ static struct json_object *hist_json(const uint32_t *hist)
 		}
 	}
 	return a;
+}
+
+/* A pair slot entry: {"slot":S,"counts":[...]} and, with waits,
+ * "wait_max_s" and "wait". */
+static struct json_object *pslot_json(const struct gs_tally_xpslot *e)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	unsigned c;
+
+	if (o == NULL)
+		return NULL;
+	a = json_object_new_array();
+	if (gs_json_add_int(o, "slot", e->slot) < 0 ||
+	    gs_json_add(o, "counts", a) < 0)
+		goto fail;
+	for (c = 0; c < GS_TP_COUNT; c++)
+		if (gs_json_push_int(a, e->counts[c]) < 0)
+			goto fail;
+	if (e->wait != NULL &&
+	    (gs_json_add_int(o, "wait_max_s", e->wait_max_s) < 0 ||
+	     gs_json_add(o, "wait", hist_json(e->wait)) < 0))
+		goto fail;
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
 }
 
 static struct json_object *entry_json(const struct gs_tally_xentry *e)
@@ -227,10 +256,45 @@ static struct json_object *group_json(const struct gs_tally_xgroup *g)
 	    gs_json_add(o, "examples",
 			gs_json_new_strings(g->examples, g->n_examples)) < 0)
 		goto fail;
+	entries = json_object_new_array();
+	if (gs_json_add(o, "pair_slots", entries) < 0)
+		goto fail;
+	for (i = 0; i < g->n_pslots; i++)
+		if (gs_json_push(entries, pslot_json(&g->pslots[i])) < 0)
+			goto fail;
 	return o;
 fail:
 	json_object_put(o);
 	return NULL;
+}
+
+/* 16 lower-case hex digits: a 64-bit key or network identity. */
+static int add_hex(struct json_object *o, const char *key, uint64_t v)
+{
+	char hex[17];
+
+	(void)snprintf(hex, sizeof(hex), "%016" PRIx64, v);
+	return gs_json_add_str(o, key, hex);
+}
+
+static struct json_object *pair_json(const struct gs_tally_xpair *p)
+{
+	struct json_object *o = json_object_new_object();
+	int flags = (p->returned ? GS_STATE_PAIR_RETURNED : 0) |
+		    (p->other_network ? GS_STATE_PAIR_OTHER_NETWORK : 0);
+
+	if (o == NULL)
+		return NULL;
+	if (add_hex(o, "pair", p->key) < 0 ||
+	    (p->has_group ? gs_json_add_str(o, "group", p->group)
+			  : gs_json_add_null(o, "group")) < 0 ||
+	    add_hex(o, "net", p->net) < 0 ||
+	    gs_json_add_int(o, "first", p->first) < 0 ||
+	    gs_json_add_int(o, "flags", flags) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* Serialises obj (consumed) as one line. -1 only when obj is NULL (no
@@ -266,12 +330,29 @@ static int emit_groups(struct gs_tally *t, struct gs_tally_export *x, FILE *out,
 	return ferror(out) ? 0 : r;
 }
 
-/* The atomic writer's callback: header, groups, trailer. */
+/* Writes the pair lines chunk by chunk, as emit_groups. */
+static int emit_pairs(struct gs_tally *t, struct gs_tally_export *x, FILE *out,
+		      size_t *n, char *err, size_t errlen)
+{
+	size_t i;
+	int r = 0;
+
+	while (!ferror(out) &&
+	       (r = gs_tally_export_pairs(t, x, err, errlen)) > 0)
+		for (i = 0; i < x->n_pairs; i++, (*n)++)
+			if (emit(out, pair_json(&x->pairs[i])) < 0)
+				return gs_seterr(err, errlen,
+						 "building the state: %s",
+						 strerror(ENOMEM));
+	return ferror(out) ? 0 : r;
+}
+
+/* The atomic writer's callback: header, groups, pairs, trailer. */
 static int fill_state(FILE *out, void *ctx, char *err, size_t errlen)
 {
 	struct gs_tally *t = ctx;
 	struct gs_tally_export x;
-	size_t n = 0;
+	size_t n = 0, n_pairs = 0;
 	int rc = -1;
 
 	if (gs_tally_export_begin(t, &x, err, errlen) < 0)
@@ -281,7 +362,8 @@ static int fill_state(FILE *out, void *ctx, char *err, size_t errlen)
 			  strerror(ENOMEM));
 		goto out;
 	}
-	if (emit_groups(t, &x, out, &n, err, errlen) < 0)
+	if (emit_groups(t, &x, out, &n, err, errlen) < 0 ||
+	    emit_pairs(t, &x, out, &n_pairs, err, errlen) < 0)
 		goto out;
 	if (ferror(out)) {
 		rc = 0; /* reported by the atomic writer */
@@ -289,7 +371,7 @@ static int fill_state(FILE *out, void *ctx, char *err, size_t errlen)
 	}
 	if (gs_tally_export_finish(t, &x, err, errlen) < 0)
 		goto out;
-	if (emit(out, trailer_json(&x, n)) < 0) {
+	if (emit(out, trailer_json(&x, n, n_pairs)) < 0) {
 		gs_seterr(err, errlen, "building the state: %s",
 			  strerror(ENOMEM));
 		goto out;

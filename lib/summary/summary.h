@@ -14,7 +14,7 @@
 #include "input/group.h"
 
 #define GS_SUMMARY_FORMAT  "greyscan-summary"
-#define GS_SUMMARY_VERSION 1
+#define GS_SUMMARY_VERSION 2   /* written; version 1 lacks the pairs */
 #define GS_MAX_EXAMPLES	   3   /* example client names kept per group */
 #define GS_MAX_SAMPLES	   5   /* unparsed lines kept for diagnosis */
 #define GS_SAMPLE_MAX_LEN  256 /* bytes kept of one unparsed line */

@@ -1,5 +1,6 @@
-/* The summary file's writer, version 1: see summary_file.h and
- * man/greyscan-summary.5.
+/* The summary file's writer, version 2 (version 1 and the pair evidence:
+ * each domain's "pairs", totals.pairs_evicted and pairs_open,
+ * window.retry_window): see summary_file.h and man/greyscan-summary.5.
  *
  * Writing streams: the header fields (everything but the domains) become one
  * small libfastjson tree with an empty "domains" array, which is serialised
@@ -16,6 +17,7 @@
 #include "summary/summary_file.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -40,7 +42,8 @@ static struct json_object *window_to_json(const struct gs_summary *s)
 		return NULL;
 	if (add_nullable(w, "start", s->window_start) < 0 ||
 	    add_nullable(w, "end", s->window_end) < 0 ||
-	    gs_json_add_int(w, "seconds", s->window_s) < 0) {
+	    gs_json_add_int(w, "seconds", s->window_s) < 0 ||
+	    gs_json_add_int(w, "retry_window", s->retry_window_s) < 0) {
 		json_object_put(w);
 		return NULL;
 	}
@@ -69,7 +72,9 @@ static struct json_object *totals_to_json(const struct gs_totals *t,
 		if (gs_json_add_count(o, gs_counter_name(c),
 				      t->per_counter[c]) < 0)
 			goto fail;
-	if (gs_json_add_count(o, "groups", groups) < 0)
+	if (gs_json_add_count(o, "groups", groups) < 0 ||
+	    gs_json_add_count(o, "pairs_evicted", t->pairs_evicted) < 0 ||
+	    gs_json_add_count(o, "pairs_open", t->pairs_open) < 0)
 		goto fail;
 	return o;
 fail:
@@ -92,6 +97,39 @@ static struct json_object *hosts_to_json(const struct gs_group_stats *g)
 			json_object_put(o);
 			return NULL;
 		}
+	}
+	return o;
+}
+
+/* A wait in seconds, null when nothing passed. */
+static int add_wait(struct json_object *o, const char *key, bool has,
+		    uint32_t v)
+{
+	return has ? gs_json_add_int(o, key, v) : gs_json_add_null(o, key);
+}
+
+/* The pair evidence; all zeros (and null waits) for a group whose pairs
+ * were not followed (has_pairs false: a tally without pairs). */
+static struct json_object *pairs_to_json(const struct gs_group_stats *g)
+{
+	static const struct gs_pair_stats none;
+	const struct gs_pair_stats *p = g->has_pairs ? &g->pairs : &none;
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	if (gs_json_add_count(o, "greylisted", p->greylisted) < 0 ||
+	    gs_json_add_count(o, "returned", p->returned) < 0 ||
+	    gs_json_add_count(o, "other_network", p->other_network) < 0 ||
+	    gs_json_add_count(o, "passed", p->passed) < 0 ||
+	    gs_json_add_count(o, "pending", p->pending) < 0 ||
+	    gs_json_add_count(o, "expired", p->expired) < 0 ||
+	    gs_json_add_count(o, "never_returned", p->never_returned) < 0 ||
+	    add_wait(o, "wait_median", p->has_wait, p->wait_median_s) < 0 ||
+	    add_wait(o, "wait_p90", p->has_wait, p->wait_p90_s) < 0 ||
+	    add_wait(o, "wait_max", p->has_wait, p->wait_max_s) < 0) {
+		json_object_put(o);
+		return NULL;
 	}
 	return o;
 }
@@ -121,7 +159,8 @@ static struct json_object *group_to_json(const struct gs_group_stats *g)
 		0 ||
 	    gs_json_add_time(o, "first_seen", g->first_seen) < 0 ||
 	    gs_json_add_time(o, "last_seen", g->last_seen) < 0 ||
-	    gs_json_add(o, "hosts", hosts_to_json(g)) < 0)
+	    gs_json_add(o, "hosts", hosts_to_json(g)) < 0 ||
+	    gs_json_add(o, "pairs", pairs_to_json(g)) < 0)
 		goto fail;
 	return o;
 fail:

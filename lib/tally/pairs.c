@@ -50,6 +50,11 @@ struct gs_pairs {
 	uint32_t window_s;
 	uint64_t mix[2]; /* random; mix[1] odd */
 	uint64_t passed, expired, evicted;
+	/* The stepwise export: the next pair to copy (NONE: at the end), for
+	 * the ticket `ticket` while `exporting`. */
+	uint32_t cursor;
+	bool exporting;
+	uint64_t ticket;
 };
 
 /* The fixed key of gs_pairs_key: the pair keys in a state file must mean
@@ -269,6 +274,8 @@ static void drop(struct gs_pairs *p, uint32_t link)
 {
 	struct slot *s = at(p, link);
 
+	if (p->exporting && p->cursor == link)
+		p->cursor = s->newer; /* the export steps over it */
 	index_remove(p, link);
 	if (s->older != NONE)
 		at(p, s->older)->newer = s->newer;
@@ -362,6 +369,8 @@ static void again(struct slot *s, uint64_t net, uint32_t t,
 	}
 	if (t < s->first_s) {
 		/* Out of order: the earlier greylisting was the first. */
+		upd->first_moved = true;
+		upd->moved_from = s->first_s;
 		s->first_s = t;
 		s->net = net;
 	}
@@ -447,6 +456,34 @@ int gs_pairs_export(const struct gs_pairs *p, gs_pairs_export_fn fn, void *arg)
 			return rc;
 	}
 	return 0;
+}
+
+uint64_t gs_pairs_cursor_begin(struct gs_pairs *p)
+{
+	p->exporting = true;
+	p->cursor = p->oldest;
+	return ++p->ticket;
+}
+
+long gs_pairs_cursor_next(struct gs_pairs *p, uint64_t ticket,
+			  struct gs_pair *out, size_t max)
+{
+	size_t n = 0;
+
+	if (!p->exporting || ticket != p->ticket)
+		return -1;
+	for (; n < max && p->cursor != NONE; n++) {
+		to_pair(at(p, p->cursor), &out[n]);
+		p->cursor = at(p, p->cursor)->newer;
+	}
+	if (n == 0)
+		p->exporting = false;
+	return (long)n;
+}
+
+bool gs_pairs_is_open(const struct gs_pairs *p, uint64_t key)
+{
+	return find(p, key) != NONE;
 }
 
 int gs_pairs_import(struct gs_pairs *p, const struct gs_pair *pair,

@@ -61,15 +61,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The default bound: a busy site greylisting 100,000 mails a day, most of
- * whose senders never return, holds about 200,000 open pairs over the
- * 2-day window; 262,144 pairs take at most 11.5 MB. */
-#define GS_PAIRS_DEFAULT_MAX 262144	      /* open pairs */
-#define GS_PAIRS_MAX	     ((1u << 30) - 1) /* links have 30 bits */
-/* postgrey's own --retry-window default. */
-#define GS_PAIRS_DEFAULT_RETRY_WINDOW_S (2 * 86400)
-#define GS_PAIRS_MAX_RETRY_WINDOW_S	(366 * 86400) /* a year and a day */
-#define GS_PAIRS_FIRST_SLOTS		1024 /* slots of the first growth */
+#include "base/limits.h"
+
+/* The defaults and the configurable limits (GS_PAIRS_DEFAULT_MAX,
+ * GS_PAIRS_DEFAULT_RETRY_WINDOW_S, ...) are the front ends': base/limits.h.
+ * Here what the table itself can hold. */
+#define GS_PAIRS_MAX		    ((1u << 30) - 1) /* links have 30 bits */
+#define GS_PAIRS_MAX_RETRY_WINDOW_S GS_RETRY_WINDOW_MAX_S
+#define GS_PAIRS_FIRST_SLOTS	    1024 /* slots of the first growth */
 /* Bytes of one slot, and at most of a slot with its share of the index. */
 #define GS_PAIRS_SLOT_BYTES  40
 #define GS_PAIRS_ENTRY_BYTES 44
@@ -111,6 +110,9 @@ enum gs_pair_event {
  *   first_return: this event is the pair's first return (AGAIN, PASSED).
  *   first_other_network: its first greylisting from another network than
  *     the first one (AGAIN).
+ *   first_moved, moved_from: AGAIN from a greylisting older than the
+ *     pair's first, which became the first: the first time it had before
+ *     (a caller that files pairs by their first greylisting moves it).
  *   wait_s: PASSED: the time since the first greylisting.
  *   expired, expired_pair: the event's own pair had expired; it was removed
  *     (counted as expired) before the event was applied.
@@ -121,6 +123,8 @@ struct gs_pairs_update {
 	struct gs_pair pair;
 	bool first_return;
 	bool first_other_network;
+	bool first_moved;
+	int64_t moved_from;
 	uint32_t wait_s;
 	bool expired;
 	struct gs_pair expired_pair;
@@ -178,6 +182,25 @@ size_t gs_pairs_expire(struct gs_pairs *p, int64_t now, gs_pairs_expired_fn fn,
 /* Hands every open pair to fn, oldest first (the order an import needs to
  * rebuild the same table). Returns 0, or fn's first non-zero return. */
 int gs_pairs_export(const struct gs_pairs *p, gs_pairs_export_fn fn, void *arg);
+
+/* An export in steps, for a caller that must not hold its lock over the
+ * whole table: gs_pairs_cursor_begin places a cursor at the oldest pair and
+ * returns its ticket; each gs_pairs_cursor_next copies up to max pairs from
+ * the cursor on, oldest first, into out and moves the cursor past them.
+ * Between two steps the table may change: a pair removed before the
+ * cursor reached it is not exported (the cursor steps over it), pairs
+ * opened meanwhile come last, and no pair is exported twice; of a table
+ * that does not change the export is exact, as gs_pairs_export's. One
+ * cursor per table: a new begin ends the previous export, whose next step
+ * then returns -1. gs_pairs_cursor_next returns the number copied (0: the
+ * export is complete and its ticket ended), or -1 for a ticket that is not
+ * the table's current one. */
+uint64_t gs_pairs_cursor_begin(struct gs_pairs *p);
+long gs_pairs_cursor_next(struct gs_pairs *p, uint64_t ticket,
+			  struct gs_pair *out, size_t max);
+
+/* Whether the pair key is open (expired or not). */
+bool gs_pairs_is_open(const struct gs_pairs *p, uint64_t key);
 
 /* Adds an exported pair as the newest (NEW in upd; the oldest may be
  * evicted to make room, so that importing into a smaller table keeps the

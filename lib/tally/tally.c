@@ -10,8 +10,10 @@
  * reachable from it (the group table, groups, entries, histograms, host
  * names, totals, samples, the eviction scratch array); the rules for all
  * the tally's files are in tally_int.h. Here: gs_tally_add() parses and
- * sanitises the event (prepare()) before taking the lock, then counts it
- * with the lock held; gs_tally_groups() takes it once around its read. */
+ * sanitises the event and works out its group's hash and its pair's keys
+ * (prepare()) before taking the lock, then counts it and follows its pair
+ * (tally_pairs.c) with the lock held, once; gs_tally_groups() takes it once
+ * around its read. */
 #include "gs_config.h"
 
 #include "tally/tally.h"
@@ -59,7 +61,7 @@ static int64_t clamp_time(int64_t t)
 /* One event as gs_tally_add works it out before taking the lock: the
  * parsing and sanitising need no shared state, so the lock stays short. */
 struct prepared {
-	const char *group;
+	struct group_key group;
 	enum gs_group_kind kind;
 	enum gs_counter counter;
 	int64_t time;
@@ -68,11 +70,13 @@ struct prepared {
 	uint8_t addr[16], net[16]; /* keys, when has_addr */
 	char host[GS_TALLY_HOST_NAME_MAX_LEN + 1];
 	char example[GS_TALLY_EXAMPLE_MAX_LEN + 1];
+	struct pair_prep pair;
 };
 
 /* -1 when the event cannot be counted at all. */
-static int prepare(const struct gs_event *ev, const char *group,
-		   enum gs_group_kind kind, struct prepared *p)
+static int prepare(const struct gs_tally *t, const struct gs_event *ev,
+		   const char *group, enum gs_group_kind kind,
+		   struct prepared *p)
 {
 	const char *example;
 	struct gs_addr a, net;
@@ -81,7 +85,7 @@ static int prepare(const struct gs_event *ev, const char *group,
 	    (unsigned)ev->counter >= GS_C_COUNT ||
 	    (kind != GS_KIND_NAME && kind != GS_KIND_NETWORK))
 		return -1;
-	p->group = group;
+	gs_tally_group_key(t, group, &p->group);
 	p->kind = kind;
 	p->counter = ev->counter;
 	p->time = clamp_time(ev->time);
@@ -95,6 +99,8 @@ static int prepare(const struct gs_event *ev, const char *group,
 		gs_addr_network(&a, &net);
 		gs_addrset_key(&net, p->net);
 	}
+	gs_tally_pair_prepare(t, ev, p->group.name, p->has_addr ? &net : NULL,
+			      p->time, &p->pair);
 	gs_tally_host_name(ev->host, p->host);
 	/* A network group's "unknown" clients differ by address only. */
 	example = ev->client_name;
@@ -139,13 +145,14 @@ static int add_locked(struct gs_tally *t, const struct prepared *p)
 	if (!t->has_end || p->time > t->end) {
 		t->has_end = true;
 		t->end = p->time;
+		gs_tally_pairs_expire(t);
 	}
 	if (p->time < t->end - (int64_t)t->window_s) {
 		t->totals.too_old++;
 		return 0;
 	}
 	slot = slot_of(t, p->time);
-	g = gs_tally_group_get(t, p->group, p->kind);
+	g = gs_tally_group_get(t, &p->group, p->kind);
 	if (g == NULL)
 		goto nomem;
 	gs_tally_group_prune(g, min_live_slot(t));
@@ -161,6 +168,7 @@ static int add_locked(struct gs_tally *t, const struct prepared *p)
 	}
 	gs_tally_note_example(g, p->example);
 	gs_tally_note_times(g, p->time, p->time);
+	gs_tally_pair_count(t, g, &p->pair, p->time);
 	return 0;
 nomem:
 	/* A group that holds nothing would only confuse eviction. */
@@ -168,6 +176,35 @@ nomem:
 		gs_tally_group_remove(t, g);
 	t->totals.evicted++;
 	return -1;
+}
+
+static int check_pairs_config(const struct gs_tally_config *cfg, char *err,
+			      size_t errlen)
+{
+	if (cfg->max_pairs > GS_MAX_PAIRS_MAX)
+		return gs_seterr(err, errlen,
+				 "tally: max_pairs %zu, expected at most %d",
+				 cfg->max_pairs, GS_MAX_PAIRS_MAX);
+	if (cfg->retry_window_s > GS_RETRY_WINDOW_MAX_S ||
+	    (cfg->max_pairs > 0 && cfg->retry_window_s < GS_RETRY_WINDOW_MIN_S))
+		return gs_seterr(err, errlen,
+				 "tally: retry window of %lu s, expected "
+				 "%d..%d s",
+				 (unsigned long)cfg->retry_window_s,
+				 GS_RETRY_WINDOW_MIN_S, GS_RETRY_WINDOW_MAX_S);
+	return 0;
+}
+
+static struct gs_pairs *new_pairs(const struct gs_tally_config *cfg, char *err,
+				  size_t errlen)
+{
+	struct gs_pairs_config pc = {cfg->max_pairs, cfg->retry_window_s};
+	char why[GS_ERRLEN];
+	struct gs_pairs *p = gs_pairs_new(&pc, why, sizeof(why));
+
+	if (p == NULL)
+		gs_seterr(err, errlen, "tally: %s", why);
+	return p;
 }
 
 struct gs_tally *gs_tally_new(const struct gs_tally_config *cfg, char *err,
@@ -190,9 +227,16 @@ struct gs_tally *gs_tally_new(const struct gs_tally_config *cfg, char *err,
 			  "or more");
 		return NULL;
 	}
+	if (check_pairs_config(cfg, err, errlen) < 0)
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		goto nomem;
+	if (cfg->max_pairs > 0 &&
+	    (t->pairs = new_pairs(cfg, err, errlen)) == NULL)
+		goto fail;
+	t->retry_window_s = cfg->retry_window_s;
+	t->next_gen = 1;
 	t->buckets = calloc(MIN_BUCKETS, sizeof(*t->buckets));
 	t->hosts[OTHER_HOST_ID] = strdup(GS_TALLY_OTHER_HOST);
 	if (t->buckets == NULL || t->hosts[OTHER_HOST_ID] == NULL)
@@ -218,6 +262,7 @@ nomem:
 	gs_seterr(err, errlen, "tally: %s", strerror(ENOMEM));
 fail:
 	if (t != NULL) {
+		gs_pairs_free(t->pairs);
 		free(t->buckets);
 		free(t->hosts[OTHER_HOST_ID]);
 		free(t);
@@ -244,6 +289,7 @@ void gs_tally_free(struct gs_tally *t)
 		free(t->hosts[b]);
 	free(t->buckets);
 	free(t->scratch);
+	gs_pairs_free(t->pairs);
 	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
@@ -254,7 +300,7 @@ int gs_tally_add(struct gs_tally *t, const struct gs_event *ev,
 	struct prepared p;
 	int rc;
 
-	if (prepare(ev, group, kind, &p) < 0) {
+	if (prepare(t, ev, group, kind, &p) < 0) {
 		tally_lock(t);
 		t->totals.unparsed++;
 		tally_unlock(t);

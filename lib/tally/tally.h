@@ -43,25 +43,61 @@
  * (sqrt(1.25) = 1.118) or within half a second, whichever is more, since
  * the rounding alone can move a short delay by 0.5 s. The maximum is exact.
  *
+ * Pairs: with max_pairs > 0 the tally follows every greylisted mail by its
+ * pair (tally/pairs.h): the group, postgrey's sender key and the recipient
+ * key (input/sender.h), the reporting host (MX) not part of it, so a mail
+ * greylisted on mx1 and passed on mx2 is one pair and one wait. A
+ * greylisting (new, early-retry) opens the pair or counts a return; a pass
+ * "triplet found" (with or without delay=) or "client AWL" closes it with
+ * its wait; passes by client or recipient whitelist are no passes of a
+ * pair. A pair expires when the window's end passes its first greylisting
+ * by more than retry_window_s (postgrey's --retry-window; the table's
+ * oldest pairs are checked whenever the end moves or a pair changes, a
+ * pair logged out of order behind them when they go, or when it is seen
+ * again), and is evicted,
+ * oldest first, when max_pairs are open and a new one comes. Per group and
+ * slot the tally counts the pairs first greylisted in that slot (enum
+ * gs_tally_pair_count) and the waits of those that passed, from the first
+ * greylisting to the first pass, in a histogram like the delays' (median
+ * and p90 within 12% + 0.5 s, the maximum exact); every outcome of a pair
+ * is counted in the slot of its first greylisting, so a window's figures
+ * describe one set of mails. An outcome whose first slot has left the
+ * window is dropped, as is one of a pair whose group was dropped (evicted,
+ * or aged out) since its first greylisting. A greylisting logged out of
+ * order, older than the pair's first, becomes its first, and the pair's
+ * counts move to that slot. Pending, in a snapshot, is the number of open
+ * pairs first greylisted in the window; a concurrent save and restore may
+ * leave a pair counted open without its greylisting, so a snapshot clamps
+ * the figures to the relations of struct gs_pair_stats. Evictions of pairs
+ * (and pairs lost for want of memory) count in totals.pairs_evicted;
+ * totals.pairs_open is the number of open pairs (a gauge). Memory: at most
+ * GS_PAIRS_ENTRY_BYTES (44) bytes per open pair (a table of max_pairs at
+ * most), and per group at most GS_TALLY_SLOTS + 1 pair slot entries of
+ * GS_TALLY_PENTRY_BYTES (48) bytes, plus a wait histogram (264 bytes) for
+ * each entry with a pass; so the pairs add at most
+ * 44 * max_pairs + 29 * 312 bytes per group whatever the input.
+ *
  * Totals are cumulative since the tally was created (or restored): lines,
  * unparsed and ignored from the count functions and the counters; actions
  * and per_counter count every event handed to gs_tally_add, too_old
  * included.
  *
  * Concurrency & locking: one mutex guards the whole tally (groups, slots,
- * hosts, totals, samples). Every public function that takes a struct
- * gs_tally takes it once and calls nothing outside tally.c but libc and
+ * hosts, totals, samples, the pair table). Every public function that takes a
+ * struct gs_tally takes it once and calls nothing outside tally.c but libc and
  * gs_seterr while holding it; callers parse and group outside the lock,
- * gs_tally_add prepares the event (address parsing, sanitising) before
- * taking it, and gs_tally_snapshot sorts after releasing it. A counter
- * (gs_tally_counter_add) takes no lock at all: its owner writes it with
- * atomic stores and the tally reads it under the lock. An export
- * takes the lock once per chunk, never across calls; the export functions
- * that take only a struct gs_tally_export work on a private copy and take
- * no lock. */
+ * gs_tally_add prepares the event (address parsing, sanitising, the
+ * group's hash, the sender, recipient and pair keys) before taking it, then
+ * counts the event and follows its pair in one hold, and gs_tally_snapshot
+ * sorts after releasing it. A counter (gs_tally_counter_add) takes no lock at
+ * all: its owner writes it with atomic stores and the tally reads it under the
+ * lock. An export takes the lock once per chunk, never across calls; the export
+ * functions that take only a struct gs_tally_export work on a private copy and
+ * take no lock. */
 #ifndef GS_TALLY_H
 #define GS_TALLY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -69,6 +105,7 @@
 #include "base/addr.h"
 #include "base/limits.h" /* GS_DEFAULT_WINDOW_S, GS_DEFAULT_MAX_GROUPS */
 #include "input/event.h"
+#include "input/group.h"
 #include "summary/summary.h"
 
 #define GS_TALLY_SLOTS		   28  /* slots per window */
@@ -80,10 +117,29 @@
 #define GS_TALLY_HIST_BINS	   64  /* delay histogram bins */
 #define GS_TALLY_OTHER_HOST	   "other"
 #define GS_TALLY_TIME_MAX	   ((int64_t)1 << 40) /* seconds; times are clamped */
+#define GS_TALLY_PENTRY_BYTES	   48 /* a pair slot entry, without its waits */
 
 struct gs_tally_config {
 	uint32_t window_s; /* window length in seconds (>= GS_TALLY_SLOTS) */
 	size_t max_groups; /* >= 1 */
+	/* Open pairs followed, 0 (no pairs: has_pairs false in snapshots)
+	 * .. GS_MAX_PAIRS_MAX; the retry window in seconds, 1 ..
+	 * GS_RETRY_WINDOW_MAX_S when max_pairs is not 0 (else anything up to
+	 * that, reported as it is). */
+	size_t max_pairs;
+	uint32_t retry_window_s;
+};
+
+/* What became of the pairs first greylisted in a slot: the per-slot
+ * counts of the export (the state file's order). */
+enum gs_tally_pair_count {
+	GS_TP_GREYLISTED,     /* pairs first greylisted */
+	GS_TP_RETURNED,	      /* of them, seen again */
+	GS_TP_OTHER_NETWORK,  /* greylisted again from another network */
+	GS_TP_PASSED,	      /* passed, with a wait */
+	GS_TP_EXPIRED,	      /* not passed within the retry window */
+	GS_TP_NEVER_RETURNED, /* of the expired, never seen again */
+	GS_TP_COUNT
 };
 
 struct gs_tally;
@@ -135,14 +191,16 @@ void gs_tally_counter_add(struct gs_tally_counter *c, uint64_t lines,
 void gs_tally_counter_close(struct gs_tally_counter *c);
 
 /* The cumulative totals as a snapshot would report them (open counters
- * included, groups set to the number of groups held), without copying a
- * group. Thread-safe; takes the lock once. */
+ * included, groups set to the number of groups held, pairs_open to the
+ * open pairs), without copying a group. Thread-safe; takes the lock once. */
 void gs_tally_totals(struct gs_tally *t, struct gs_totals *out);
 
 /* Fills out (which the caller releases with gs_summary_free) with the
  * aggregate over the current window, groups sorted. generated is set to
  * now; window_start and window_end stay 0 until the first event;
- * totals.groups is the number of groups held. Groups whose slots all left
+ * totals.groups is the number of groups held, totals.pairs_open the
+ * number of open pairs, retry_window_s the configured one, each group's
+ * has_pairs whether the tally follows pairs. Groups whose slots all left
  * the window are dropped first. Thread-safe; holds the lock while choosing
  * and copying. -1 on no memory (out is then empty). */
 int gs_tally_snapshot(struct gs_tally *t, time_t now, struct gs_summary *out,
@@ -179,6 +237,24 @@ struct gs_tally_xaddr {
 	int64_t slot;	     /* newest slot it was seen in */
 };
 
+/* The pairs of a group first greylisted in one slot. */
+struct gs_tally_xpslot {
+	int64_t slot;		      /* absolute slot number */
+	uint32_t counts[GS_TP_COUNT]; /* enum gs_tally_pair_count */
+	uint32_t wait_max_s;	      /* 0 when wait is NULL */
+	uint32_t *wait; /* GS_TALLY_HIST_BINS counts, or NULL: no pass */
+};
+
+/* One open pair (tally/pairs.h) with the name of its group. */
+struct gs_tally_xpair {
+	uint64_t key;  /* gs_pairs_key */
+	uint64_t net;  /* network of the first greylisting, see tally_int.h */
+	int64_t first; /* time of the first greylisting, 0 .. UINT32_MAX */
+	bool returned, other_network;
+	bool has_group; /* false: its group was dropped since */
+	char group[GS_GROUP_MAX];
+};
+
 struct gs_tally_xgroup {
 	char *name;
 	enum gs_group_kind kind;
@@ -191,7 +267,12 @@ struct gs_tally_xgroup {
 	size_t n_nets;
 	char *examples[GS_MAX_EXAMPLES];
 	size_t n_examples;
+	struct gs_tally_xpslot *pslots; /* at most GS_TALLY_MAX_PSLOTS */
+	size_t n_pslots;
 };
+
+#define GS_TALLY_MAX_PSLOTS 255	 /* pair slot entries of one group */
+#define GS_TALLY_PAIR_CHUNK 1024 /* pairs of one export chunk */
 
 struct gs_tally_copy; /* one chunk of groups as the export copied them */
 
@@ -212,6 +293,11 @@ struct gs_tally_export {
 	size_t n_hosts;
 	struct gs_tally_xgroup *groups;
 	size_t n_groups;
+	/* Open pairs: for gs_tally_import the caller's (malloc'ed), for an
+	 * export the current chunk of gs_tally_export_pairs; either way
+	 * owned by the export. */
+	struct gs_tally_xpair *pairs;
+	size_t n_pairs;
 	struct gs_tally_copy *copy;
 };
 
@@ -246,6 +332,18 @@ int gs_tally_export_begin(struct gs_tally *t, struct gs_tally_export *out,
 int gs_tally_export_next(struct gs_tally *t, struct gs_tally_export *x,
 			 char *err, size_t errlen);
 
+/* Copies the next chunk of open pairs (at most GS_TALLY_PAIR_CHUNK,
+ * oldest first, each with its group's name as held now) into x->pairs,
+ * replacing the previous one: 1 with n_pairs set, 0 when every pair was
+ * exported (at once when t follows no pairs), -1 on no memory or when
+ * another export of t's pairs began meanwhile (only one at a time). The
+ * first call begins it. Between calls the pairs change: one that leaves
+ * the table before its chunk is not exported, one opened meanwhile comes
+ * at the end; none is exported twice. Thread-safe; the lock once per
+ * call. */
+int gs_tally_export_pairs(struct gs_tally *t, struct gs_tally_export *x,
+			  char *err, size_t errlen);
+
 /* Fills end, totals, samples and hosts; once. Thread-safe. -1 on no
  * memory. */
 int gs_tally_export_finish(struct gs_tally *t, struct gs_tally_export *x,
@@ -267,6 +365,11 @@ int gs_tally_check_group(const struct gs_tally_export *in,
 			 const struct gs_tally_xgroup *g, char *err,
 			 size_t errlen);
 
+/* Checks one pair the way gs_tally_import does (time, group name). -1
+ * with err naming the field. */
+int gs_tally_check_pair(const struct gs_tally_xpair *p, char *err,
+			size_t errlen);
+
 /* Checks in (whose groups[] must be filled) for consistency (ranges, host
  * indexes, histograms against their counts and maximum, lengths), then
  * merges it into t: counts of the same group, slot and host add up, totals
@@ -274,7 +377,11 @@ int gs_tally_check_group(const struct gs_tally_export *in,
  * slots are converted when in->slot_s differs from t's. Loading into an
  * empty tally with the same window restores exactly what was exported.
  * Slots that are already out of t's window are skipped; groups beyond
- * max_groups are evicted as usual. -1 with err naming the group and field
+ * max_groups are evicted as usual. Then the pairs (after the groups, whose
+ * pair slot entries they are counted open in): a pair already open in t is
+ * skipped, a pair beyond max_pairs evicts the oldest, and with pairs off
+ * they are dropped; pairs whose retry window ended before t's end expire
+ * at once. -1 with err naming the group and field
  * when in is inconsistent: t is then unchanged. -1 on no memory: t may then
  * hold part of in. Thread-safe. */
 int gs_tally_import(struct gs_tally *t, const struct gs_tally_export *in,

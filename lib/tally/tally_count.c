@@ -121,6 +121,7 @@ void gs_tally_detach_counters(struct gs_tally *t)
 void gs_tally_totals_locked(const struct gs_tally *t, struct gs_totals *out)
 {
 	const struct gs_tally_counter *c;
+	struct gs_pairs_counts pc;
 	uint64_t lines, ignored;
 
 	*out = t->totals;
@@ -130,6 +131,11 @@ void gs_tally_totals_locked(const struct gs_tally *t, struct gs_totals *out)
 		out->ignored += ignored;
 	}
 	out->groups = t->n_groups;
+	out->pairs_open = 0;
+	if (t->pairs != NULL) {
+		gs_pairs_counts(t->pairs, &pc);
+		out->pairs_open = pc.held;
+	}
 }
 
 void gs_tally_totals(struct gs_tally *t, struct gs_totals *out)

@@ -128,17 +128,14 @@ static int make_room(struct gs_tally *t)
 	return evict_batch(t);
 }
 
-struct group *gs_tally_group_get(struct gs_tally *t, const char *name,
+struct group *gs_tally_group_get(struct gs_tally *t, const struct group_key *k,
 				 enum gs_group_kind kind)
 {
-	struct group_key k;
-	struct group *g;
+	struct group *g = gs_tally_group_find(t, k);
 
-	gs_tally_group_key(t, name, &k);
-	g = gs_tally_group_find(t, &k);
 	if (g != NULL)
 		return g;
 	if (t->n_groups >= t->max_groups && make_room(t) < 0)
 		return NULL;
-	return gs_tally_group_create(t, &k, kind);
+	return gs_tally_group_create(t, k, kind);
 }

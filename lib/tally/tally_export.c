@@ -42,6 +42,11 @@ struct gs_tally_copy {
 	size_t cap_entries;
 	struct gs_tally_xaddr addrs[GS_TALLY_MAX_ADDRS];
 	struct gs_tally_xaddr nets[GS_TALLY_MAX_ADDRS];
+	struct gs_tally_xpslot pslots[GS_TALLY_MAX_PSLOTS];
+	/* The pairs' export (gs_tally_export_pairs): its ticket, 0 before. */
+	uint64_t pair_ticket;
+	bool pairs_done;
+	struct gs_pair chunk[GS_TALLY_PAIR_CHUNK];
 };
 
 static size_t align8(size_t n)
@@ -60,6 +65,10 @@ static size_t copy_size(const struct group *g)
 			n += align8(sizeof(struct gs_delayhist));
 	n += align8(g->n_addrs * sizeof(struct gs_addrset_item));
 	n += align8(g->n_nets * sizeof(struct gs_addrset_item));
+	n += align8(g->n_pentries * sizeof(struct pentry));
+	for (i = 0; i < g->n_pentries; i++)
+		if (g->pentries[i].wait != NULL)
+			n += align8(sizeof(struct gs_delayhist));
 	return n + align8(g->examples_len);
 }
 
@@ -93,6 +102,16 @@ static void copy_group(struct gs_tally_copy *c, const struct group *g)
 	d->nets = (struct gs_addrset_item *)p;
 	memcpy(p, g->nets, g->n_nets * sizeof(struct gs_addrset_item));
 	p += align8(g->n_nets * sizeof(struct gs_addrset_item));
+	d->pentries = (struct pentry *)p;
+	memcpy(p, g->pentries, g->n_pentries * sizeof(struct pentry));
+	p += align8(g->n_pentries * sizeof(struct pentry));
+	for (i = 0; i < g->n_pentries; i++) {
+		if (g->pentries[i].wait == NULL)
+			continue;
+		d->pentries[i].wait = (struct gs_delayhist *)p;
+		memcpy(p, g->pentries[i].wait, sizeof(struct gs_delayhist));
+		p += align8(sizeof(struct gs_delayhist));
+	}
 	d->examples = p;
 	memcpy(p, g->examples, g->examples_len);
 	c->index[c->n++] = d;
@@ -222,7 +241,9 @@ static int export_tail_locked(const struct gs_tally *t,
 	x->has_end = t->has_end;
 	x->end = t->has_end ? (time_t)t->end : 0;
 	gs_tally_totals_locked(t, &x->totals);
-	x->totals.groups = 0; /* a gauge: the state keeps no gauges */
+	/* Gauges: the state keeps none (its pair lines are the open pairs). */
+	x->totals.groups = 0;
+	x->totals.pairs_open = 0;
 	for (i = 0; i < t->n_samples; i++) {
 		x->samples[i] = strdup(gs_tally_sample_at(t, i));
 		if (x->samples[i] == NULL)
@@ -289,8 +310,12 @@ void gs_tally_export_free(struct gs_tally_export *x)
 		free(xg->nets);
 		for (j = 0; j < xg->n_examples; j++)
 			free(xg->examples[j]);
+		for (j = 0; j < xg->n_pslots; j++)
+			free(xg->pslots[j].wait);
+		free(xg->pslots);
 	}
 	free(x->groups);
+	free(x->pairs);
 	copy_free(x->copy);
 	memset(x, 0, sizeof(*x));
 }
@@ -303,6 +328,17 @@ static void view_seen(const struct gs_addrset_item *s, uint8_t n,
 	for (i = 0; i < n; i++) {
 		gs_addrset_addr(s[i].key, &out[i].addr);
 		out[i].slot = s[i].slot;
+	}
+}
+
+static void view_pslot(const struct pentry *e, struct gs_tally_xpslot *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->slot = e->slot;
+	memcpy(out->counts, e->counts, sizeof(out->counts));
+	if (e->wait != NULL) {
+		out->wait = e->wait->bins;
+		out->wait_max_s = e->wait->max_s;
 	}
 }
 
@@ -338,6 +374,10 @@ int gs_tally_export_group(struct gs_tally_export *x, size_t i,
 			xe->delay_max_s = e->hist->max_s;
 		}
 	}
+	for (k = 0; k < g->n_pentries; k++)
+		view_pslot(&g->pentries[k], &c->pslots[k]);
+	view->pslots = c->pslots;
+	view->n_pslots = g->n_pentries;
 	view_seen(g->addrs, g->n_addrs, c->addrs);
 	view_seen(g->nets, g->n_nets, c->nets);
 	view->name = (char *)g->name;
@@ -356,4 +396,67 @@ int gs_tally_export_group(struct gs_tally_export *x, size_t i,
 	}
 	view->n_examples = g->n_examples;
 	return 0;
+}
+
+/* ---- the open pairs ---- */
+
+/* One chunk of pairs from the table into c->chunk, and each pair's group
+ * name into x->pairs; the lock is held. 1, 0 at the end, -1 when another
+ * export took the table's cursor. */
+static int pairs_chunk_locked(struct gs_tally *t, struct gs_tally_export *x)
+{
+	struct gs_tally_copy *c = x->copy;
+	struct gs_tally_xpair *xp;
+	const struct group *g;
+	long n, i;
+
+	if (c->pair_ticket == 0)
+		c->pair_ticket = gs_pairs_cursor_begin(t->pairs);
+	n = gs_pairs_cursor_next(t->pairs, c->pair_ticket, c->chunk,
+				 GS_TALLY_PAIR_CHUNK);
+	if (n <= 0)
+		return (int)n;
+	for (i = 0; i < n; i++) {
+		xp = &x->pairs[i];
+		xp->key = c->chunk[i].key;
+		xp->net = c->chunk[i].net;
+		xp->first = c->chunk[i].first;
+		xp->returned = c->chunk[i].returned;
+		xp->other_network = c->chunk[i].other_network;
+		g = gs_tally_group_by_id(t, c->chunk[i].group_id);
+		xp->has_group = g != NULL;
+		xp->group[0] = '\0';
+		if (g != NULL)
+			memcpy(xp->group, g->name, strlen(g->name) + 1);
+	}
+	x->n_pairs = (size_t)n;
+	return 1;
+}
+
+int gs_tally_export_pairs(struct gs_tally *t, struct gs_tally_export *x,
+			  char *err, size_t errlen)
+{
+	struct gs_tally_copy *c = x->copy;
+	int rc;
+
+	if (c == NULL)
+		return gs_seterr(err, errlen, "tally export: not begun");
+	x->n_pairs = 0;
+	if (t->pairs == NULL || c->pairs_done)
+		return 0;
+	if (x->pairs == NULL) {
+		x->pairs = malloc(GS_TALLY_PAIR_CHUNK * sizeof(*x->pairs));
+		if (x->pairs == NULL)
+			return gs_seterr(err, errlen, "tally export: %s",
+					 strerror(ENOMEM));
+	}
+	tally_lock(t);
+	rc = pairs_chunk_locked(t, x);
+	tally_unlock(t);
+	if (rc < 0)
+		return gs_seterr(err, errlen,
+				 "tally export: another export of the pairs "
+				 "began meanwhile");
+	c->pairs_done = rc == 0;
+	return rc;
 }

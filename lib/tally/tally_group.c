@@ -24,6 +24,9 @@ void gs_tally_group_destroy(struct group *g)
 	for (i = 0; i < g->n_entries; i++)
 		free(g->entries[i].hist);
 	free(g->entries);
+	for (i = 0; i < g->n_pentries; i++)
+		free(g->pentries[i].wait);
+	free(g->pentries);
 	free(g->addrs);
 	free(g->nets);
 	free(g->examples);
@@ -47,6 +50,19 @@ struct group *gs_tally_group_find(const struct gs_tally *t,
 	for (g = t->buckets[k->hash & (t->n_buckets - 1)]; g != NULL;
 	     g = g->next)
 		if (g->hash == k->hash && strcmp(g->name, k->name) == 0)
+			return g;
+	return NULL;
+}
+
+struct group *gs_tally_group_by_id(const struct gs_tally *t, uint64_t id)
+{
+	uint32_t hash = (uint32_t)(id >> 32), gen = (uint32_t)id;
+	struct group *g;
+
+	if (gen == 0)
+		return NULL;
+	for (g = t->buckets[hash & (t->n_buckets - 1)]; g != NULL; g = g->next)
+		if (g->hash == hash && g->gen == gen)
 			return g;
 	return NULL;
 }
@@ -88,6 +104,9 @@ struct group *gs_tally_group_create(struct gs_tally *t,
 	g->first_seen = INT64_MAX;
 	g->last_seen = INT64_MIN;
 	g->pruned_at = INT64_MIN; /* never pruned (it holds nothing) */
+	g->gen = t->next_gen++;
+	if (t->next_gen == 0) /* wrapped: 0 is no group's */
+		t->next_gen = 1;
 	if (t->n_groups >= t->n_buckets)
 		table_grow(t);
 	b = k->hash & (t->n_buckets - 1);
@@ -108,6 +127,19 @@ void gs_tally_group_remove(struct gs_tally *t, struct group *g)
 	gs_tally_group_destroy(g);
 }
 
+static void prune_pentries(struct group *g, int64_t min_live)
+{
+	uint8_t i, kept = 0;
+
+	for (i = 0; i < g->n_pentries; i++) {
+		if (g->pentries[i].slot >= min_live)
+			g->pentries[kept++] = g->pentries[i];
+		else
+			free(g->pentries[i].wait);
+	}
+	g->n_pentries = kept;
+}
+
 /* Drops what left the window. Returns false when g has no entries left. */
 bool gs_tally_group_prune(struct group *g, int64_t min_live)
 {
@@ -125,6 +157,7 @@ bool gs_tally_group_prune(struct group *g, int64_t min_live)
 		free(g->entries[i].hist);
 	}
 	g->n_entries = kept;
+	prune_pentries(g, min_live);
 	gs_addrset_prune(g->addrs, &g->n_addrs, min_live);
 	gs_addrset_prune(g->nets, &g->n_nets, min_live);
 	g->pruned_at = min_live;
@@ -188,6 +221,42 @@ struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host)
 	memset(e, 0, sizeof(*e));
 	e->slot = slot;
 	e->host = host;
+	return e;
+}
+
+struct pentry *gs_tally_pentry_find(const struct group *g, int64_t slot)
+{
+	uint8_t i;
+
+	/* From the newest, as gs_tally_entry_get. */
+	for (i = g->n_pentries; i-- > 0;)
+		if (g->pentries[i].slot == slot)
+			return &g->pentries[i];
+	return NULL;
+}
+
+struct pentry *gs_tally_pentry_get(struct group *g, int64_t slot)
+{
+	struct pentry *e = gs_tally_pentry_find(g, slot);
+	unsigned cap;
+
+	if (e != NULL)
+		return e;
+	if (g->n_pentries == GS_TALLY_MAX_PSLOTS)
+		return NULL;
+	if (g->n_pentries == g->cap_pentries) {
+		cap = g->cap_pentries == 0 ? 2 : 2u * g->cap_pentries;
+		if (cap > GS_TALLY_MAX_PSLOTS)
+			cap = GS_TALLY_MAX_PSLOTS;
+		e = realloc(g->pentries, cap * sizeof(*e));
+		if (e == NULL)
+			return NULL;
+		g->pentries = e;
+		g->cap_pentries = (uint8_t)cap;
+	}
+	e = &g->pentries[g->n_pentries++];
+	memset(e, 0, sizeof(*e));
+	e->slot = slot;
 	return e;
 }
 

@@ -93,6 +93,61 @@ static int check_hist(const uint32_t lower[GS_TALLY_HIST_BINS],
 	return 0;
 }
 
+/* A pair slot's waits like check_hist: at most the passed count, the
+ * maximum in the highest non-empty bin. */
+static int check_pslot(const uint32_t lower[GS_TALLY_HIST_BINS],
+		       const struct gs_tally_export *in,
+		       const struct gs_tally_xpslot *e, const char *group,
+		       size_t idx, char *err, size_t errlen)
+{
+	struct gs_tally_xentry probe;
+
+	if (e->slot < 0 || e->slot > GS_TALLY_TIME_MAX / (int64_t)in->slot_s)
+		return gs_seterr(err, errlen,
+				 "group \"%s\": pair_slots[%zu]: slot %lld out "
+				 "of range",
+				 group, idx, (long long)e->slot);
+	memset(&probe, 0, sizeof(probe));
+	probe.counts[GS_C_DELAYED] = e->counts[GS_TP_PASSED];
+	probe.delay_max_s = e->wait_max_s;
+	probe.hist = e->wait;
+	if (check_hist(lower, &probe, group, idx, err, errlen) < 0)
+		return gs_seterr(
+		    err, errlen,
+		    "group \"%s\": pair_slots[%zu]: the waits "
+		    "do not match %lu passed pairs and a maximum of "
+		    "%lu s",
+		    group, idx, (unsigned long)e->counts[GS_TP_PASSED],
+		    (unsigned long)e->wait_max_s);
+	return 0;
+}
+
+static int check_pslots(const uint32_t lower[GS_TALLY_HIST_BINS],
+			const struct gs_tally_export *in,
+			const struct gs_tally_xgroup *xg, const char *name,
+			char *err, size_t errlen)
+{
+	size_t i, j;
+
+	if (xg->n_pslots > GS_TALLY_MAX_PSLOTS)
+		return gs_seterr(err, errlen,
+				 "group \"%s\": %zu pair slots, at most %d",
+				 name, xg->n_pslots, GS_TALLY_MAX_PSLOTS);
+	for (i = 0; i < xg->n_pslots; i++) {
+		if (check_pslot(lower, in, &xg->pslots[i], name, i, err,
+				errlen) < 0)
+			return -1;
+		for (j = 0; j < i; j++)
+			if (xg->pslots[j].slot == xg->pslots[i].slot)
+				return gs_seterr(
+				    err, errlen,
+				    "group \"%s\": pair_slots[%zu]: "
+				    "slot %lld twice",
+				    name, i, (long long)xg->pslots[i].slot);
+	}
+	return 0;
+}
+
 static int check_group(const uint32_t lower[GS_TALLY_HIST_BINS],
 		       const struct gs_tally_export *in,
 		       const struct gs_tally_xgroup *xg, char *err,
@@ -151,6 +206,24 @@ static int check_group(const uint32_t lower[GS_TALLY_HIST_BINS],
 					 "group \"%s\": examples[%zu] missing "
 					 "or longer than %d bytes",
 					 name, i, GS_TALLY_EXAMPLE_MAX_LEN);
+	return check_pslots(lower, in, xg, name, err, errlen);
+}
+
+int gs_tally_check_pair(const struct gs_tally_xpair *p, char *err,
+			size_t errlen)
+{
+	if (p->first < 0 || p->first > (int64_t)UINT32_MAX)
+		return gs_seterr(
+		    err, errlen, "pair %016llx: first %lld out of range 0..%lu",
+		    (unsigned long long)p->key, (long long)p->first,
+		    (unsigned long)UINT32_MAX);
+	if (p->has_group && (p->group[0] == '\0' ||
+			     strnlen(p->group, GS_GROUP_MAX) >= GS_GROUP_MAX))
+		return gs_seterr(
+		    err, errlen,
+		    "pair %016llx: group name empty or longer than "
+		    "%d bytes",
+		    (unsigned long long)p->key, GS_GROUP_MAX - 1);
 	return 0;
 }
 
@@ -208,6 +281,11 @@ static int check_export(const struct gs_tally *t,
 		if (check_group(t->hist_lower, in, &in->groups[i], err,
 				errlen) < 0)
 			return -1;
+	if (in->n_pairs > 0 && in->pairs == NULL)
+		return gs_seterr(err, errlen, "no pairs[] to import");
+	for (i = 0; i < in->n_pairs; i++)
+		if (gs_tally_check_pair(&in->pairs[i], err, errlen) < 0)
+			return -1;
 	return 0;
 }
 
@@ -221,6 +299,7 @@ static void merge_totals(struct gs_totals *to, const struct gs_totals *from)
 	to->ignored += from->ignored;
 	to->evicted += from->evicted;
 	to->too_old += from->too_old;
+	to->pairs_evicted += from->pairs_evicted;
 	for (c = 0; c < GS_C_COUNT; c++)
 		to->per_counter[c] += from->per_counter[c];
 }
@@ -276,6 +355,30 @@ static int merge_entry(struct gs_tally *t, struct group *g,
 	return 0;
 }
 
+static int merge_pslot(struct gs_tally *t, struct group *g,
+		       const struct gs_tally_xpslot *x, int64_t slot)
+{
+	struct pentry *e = gs_tally_pentry_get(g, slot);
+	unsigned k;
+
+	if (e == NULL)
+		return -1;
+	if (x->wait != NULL && e->wait == NULL) {
+		e->wait = calloc(1, sizeof(*e->wait));
+		if (e->wait == NULL)
+			return -1;
+	}
+	for (k = 0; k < GS_TP_COUNT; k++)
+		e->counts[k] = sat_add32(e->counts[k], x->counts[k]);
+	if (x->wait == NULL)
+		return 0;
+	for (k = 0; k < GS_TALLY_HIST_BINS; k++)
+		e->wait->bins[k] = sat_add32(e->wait->bins[k], x->wait[k]);
+	if (x->wait_max_s > e->wait->max_s)
+		e->wait->max_s = x->wait_max_s;
+	return 0;
+}
+
 static void merge_seen(const struct gs_tally *t,
 		       const struct gs_tally_export *in,
 		       struct gs_addrset_item **set, uint8_t *n, uint8_t *cap,
@@ -301,6 +404,7 @@ static int merge_group(struct gs_tally *t, const struct gs_tally_export *in,
 {
 	char example[GS_TALLY_EXAMPLE_MAX_LEN + 1];
 	int64_t min_live = min_live_slot(t), slot;
+	struct group_key k;
 	struct group *g;
 	bool any = false;
 	size_t i;
@@ -309,7 +413,8 @@ static int merge_group(struct gs_tally *t, const struct gs_tally_export *in,
 		any = import_slot(t, in, xg->entries[i].slot) >= min_live;
 	if (!any)
 		return 0;
-	g = gs_tally_group_get(t, xg->name, xg->kind);
+	gs_tally_group_key(t, xg->name, &k);
+	g = gs_tally_group_get(t, &k, xg->kind);
 	if (g == NULL)
 		return -1;
 	gs_tally_group_prune(g, min_live);
@@ -319,6 +424,12 @@ static int merge_group(struct gs_tally *t, const struct gs_tally_export *in,
 			continue;
 		if (merge_entry(t, g, &xg->entries[i], slot,
 				host_map[xg->entries[i].host]) < 0)
+			goto fail;
+	}
+	for (i = 0; i < xg->n_pslots; i++) {
+		slot = import_slot(t, in, xg->pslots[i].slot);
+		if (slot >= min_live &&
+		    merge_pslot(t, g, &xg->pslots[i], slot) < 0)
 			goto fail;
 	}
 	merge_seen(t, in, &g->addrs, &g->n_addrs, &g->cap_addrs, xg->addrs,
@@ -340,7 +451,7 @@ fail:
 static int import_locked(struct gs_tally *t, const struct gs_tally_export *in,
 			 char *err, size_t errlen)
 {
-	char name[GS_TALLY_HOST_NAME_MAX_LEN + 1];
+	char name[GS_TALLY_HOST_NAME_MAX_LEN + 1], why[GS_ERRLEN];
 	uint8_t host_map[GS_TALLY_MAX_HOST_NAMES];
 	size_t i;
 
@@ -362,6 +473,15 @@ static int import_locked(struct gs_tally *t, const struct gs_tally_export *in,
 					 "group \"%s\": %s (the tally holds "
 					 "part of the state)",
 					 in->groups[i].name, strerror(ENOMEM));
+	for (i = 0; i < in->n_pairs; i++)
+		if (gs_tally_pair_import(t, &in->pairs[i], why, sizeof(why)) <
+		    0)
+			return gs_seterr(err, errlen,
+					 "%s (the tally holds part of the "
+					 "state)",
+					 why);
+	/* The end may have moved on, or the pairs come from long ago. */
+	gs_tally_pairs_expire(t);
 	return 0;
 }
 

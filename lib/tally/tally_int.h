@@ -1,10 +1,12 @@
 /* Internals shared by the tally's files (tally.c, tally_count.c,
- * tally_group.c, tally_hosts.c, tally_evict.c, tally_snapshot.c,
- * tally_export.c, tally_import.c); nothing outside them includes this.
- * Design in tally.h. Calls between the files go one way only: tally.c,
- * tally_snapshot.c, tally_export.c and tally_import.c call the others;
- * tally_evict.c calls tally_group.c; tally_group.c, tally_hosts.c and
- * tally_count.c call none of the tally's other files.
+ * tally_group.c, tally_hosts.c, tally_evict.c, tally_pairs.c,
+ * tally_snapshot.c, tally_export.c, tally_import.c); nothing outside them
+ * includes this. Design in tally.h. Calls between the files go one way
+ * only: tally.c, tally_snapshot.c, tally_export.c and tally_import.c call
+ * the others; tally_evict.c and tally_pairs.c call tally_group.c (and
+ * tally_pairs.c the pair table, pairs.c, which tally_count.c reads too);
+ * tally_group.c, tally_hosts.c and tally_count.c call none of the tally's
+ * other files.
  *
  * Concurrency & locking: t->lock guards every field of struct gs_tally that
  * changes after gs_tally_new() and everything reachable from it (the group
@@ -33,6 +35,7 @@
 
 #include "tally/addrset.h"
 #include "tally/delayhist.h"
+#include "tally/pairs.h"
 #include "tally/tally.h"
 
 _Static_assert(GS_DELAYHIST_BINS == GS_TALLY_HIST_BINS,
@@ -51,9 +54,24 @@ struct entry {
 	struct gs_delayhist *hist;
 };
 
+/* What became of the pairs of one group first greylisted in one slot
+ * (tally_pairs.c): the counts of enum gs_tally_pair_count, then the pairs
+ * of them still open, and the waits of the passed ones. */
+#define PC_OPEN	 GS_TP_COUNT
+#define PC_COUNT (GS_TP_COUNT + 1)
+struct pentry {
+	int64_t slot;
+	uint32_t counts[PC_COUNT];
+	struct gs_delayhist *wait; /* NULL until a pair passed */
+};
+
+_Static_assert(sizeof(struct pentry) == GS_TALLY_PENTRY_BYTES,
+	       "tally.h states the size of a pair slot entry");
+
 struct group {
 	struct group *next; /* hash chain */
 	struct entry *entries;
+	struct pentry *pentries; /* at most one per slot in the window */
 	struct gs_addrset_item *addrs;
 	struct gs_addrset_item *nets;
 	char *examples; /* n_examples NUL-terminated names, back to back */
@@ -66,7 +84,12 @@ struct group {
 	 * as the counts change (gs_tally_count_into). */
 	uint64_t score;
 	uint32_t hash;
+	/* The group's incarnation: with hash its identity in the pair table
+	 * (gs_tally_group_id), so that the pairs of a group that was dropped
+	 * and made again are not counted into the new one. Never 0. */
+	uint32_t gen;
 	uint16_t n_entries, cap_entries;
+	uint8_t n_pentries, cap_pentries;
 	uint8_t n_addrs, cap_addrs, n_nets, cap_nets;
 	uint8_t n_examples, examples_len;
 	uint8_t kind;
@@ -100,6 +123,10 @@ struct gs_tally {
 	struct rank *scratch;		   /* see tally_evict.c */
 	size_t scratch_cap;
 	uint64_t rng; /* pivots of the eviction's selection */
+	/* The open pairs (tally_pairs.c); NULL when max_pairs is 0. */
+	struct gs_pairs *pairs;
+	uint32_t retry_window_s; /* set at creation */
+	uint32_t next_gen;	 /* of the next group made; never 0 */
 };
 
 /* ---- Lock and small arithmetic ---- */
@@ -159,13 +186,6 @@ uint8_t gs_tally_host_id(struct gs_tally *t, const char *name);
  * GS_TALLY_MAX_HOSTS other hosts, then "other". */
 uint8_t gs_tally_group_host(const struct group *g, uint8_t host);
 
-/* ---- Admission and eviction (tally_evict.c) ---- */
-
-/* The group called name (cut at GS_GROUP_MAX - 1 bytes), created when
- * missing, making room first in a full tally; NULL on no memory. */
-struct group *gs_tally_group_get(struct gs_tally *t, const char *name,
-				 enum gs_group_kind kind);
-
 /* ---- The group table and the groups (tally_group.c) ---- */
 
 /* A group name as the table keys it. */
@@ -175,12 +195,21 @@ struct group_key {
 	uint32_t hash;
 };
 
-/* Fills k for name; reads only the seed, set at creation. */
+/* Fills k for name; reads only the seed, set at creation: no shared
+ * state, so gs_tally_add does it before taking the lock. */
 void gs_tally_group_key(const struct gs_tally *t, const char *name,
 			struct group_key *k);
 /* The group of k, or NULL. */
 struct group *gs_tally_group_find(const struct gs_tally *t,
 				  const struct group_key *k);
+/* g's identity in the pair table: its hash and its incarnation. */
+static inline uint64_t gs_tally_group_id(const struct group *g)
+{
+	return (uint64_t)g->hash << 32 | g->gen;
+}
+/* The group of a pair's group_id, or NULL when that group is gone (or the
+ * id is 0, a pair of no group). */
+struct group *gs_tally_group_by_id(const struct gs_tally *t, uint64_t id);
 /* A new, empty group of k (which must not be there), whether or not the
  * tally is full: gs_tally_group_get() decides that. NULL on no memory. */
 struct group *gs_tally_group_create(struct gs_tally *t,
@@ -199,6 +228,11 @@ void gs_tally_sweep(struct gs_tally *t);
 /* The entry of (slot, host) in g, added when missing; NULL when g has
  * UINT16_MAX entries or on no memory. */
 struct entry *gs_tally_entry_get(struct group *g, int64_t slot, uint8_t host);
+/* The pair slot entry of slot in g, added when missing; NULL on no memory
+ * (or when g holds UINT8_MAX of them). */
+struct pentry *gs_tally_pentry_get(struct group *g, int64_t slot);
+/* The pair slot entry of slot in g, or NULL. */
+struct pentry *gs_tally_pentry_find(const struct group *g, int64_t slot);
 /* Adds n to counter c of e, an entry of g, saturating, and keeps g's
  * score. */
 void gs_tally_count_into(struct group *g, struct entry *e, enum gs_counter c,
@@ -212,14 +246,57 @@ void gs_tally_note_example(struct group *g, const char *buf);
 /* Widens g's first_seen/last_seen to [first, last]. */
 void gs_tally_note_times(struct group *g, int64_t first, int64_t last);
 
+/* ---- Admission and eviction (tally_evict.c) ---- */
+
+/* The group of k, created when missing, making room first in a full tally;
+ * NULL on no memory. */
+struct group *gs_tally_group_get(struct gs_tally *t, const struct group_key *k,
+				 enum gs_group_kind kind);
+
+/* ---- Following pairs (tally_pairs.c) ---- */
+
+/* What gs_tally_add works out for the pair of an event before taking the
+ * lock. */
+enum pair_follow { PAIR_NONE, PAIR_GREYLIST, PAIR_PASS };
+struct pair_prep {
+	enum pair_follow follow;
+	uint64_t key; /* gs_pairs_key */
+	uint64_t net; /* the client's network, gs_tally_net_id */
+};
+
+/* The 64-bit identity of a network (host bits clear, base/addr.h): IPv4
+ * a.b.c.0/24 is a << 16 | b << 8 | c, IPv6 the /64's 64 bits, so that the
+ * state file keeps it across restarts. No shared state. */
+uint64_t gs_tally_net_id(const struct gs_addr *net);
+/* The net identity of an event without a usable client address. */
+#define GS_TALLY_NET_NONE UINT64_MAX
+/* Fills pp for the event (net: its client's network, or NULL), time
+ * clamped already. Reads only the configuration. */
+void gs_tally_pair_prepare(const struct gs_tally *t, const struct gs_event *ev,
+			   const char *group, const struct gs_addr *net,
+			   int64_t time, struct pair_prep *pp);
+/* Follows the event's pair in g, where the event itself was counted (its
+ * slot is in the window); counts what became of every pair it touched. */
+void gs_tally_pair_count(struct gs_tally *t, struct group *g,
+			 const struct pair_prep *pp, int64_t time);
+/* Expires the pairs whose retry window ended before the window's end:
+ * after the end moved on. */
+void gs_tally_pairs_expire(struct gs_tally *t);
+/* Takes the pair as it was exported into the table, counted open in its
+ * group's slot entry when the group and that entry exist (else followed
+ * as a pair of no group). Skips a key already open (a merge keeps the
+ * tally's own). -1 with err on no memory. */
+int gs_tally_pair_import(struct gs_tally *t, const struct gs_tally_xpair *x,
+			 char *err, size_t errlen);
+
 /* ---- Line accounting and samples (tally_count.c) ---- */
 
 /* Keeps line as the newest sample, dropping the oldest when full. */
 void gs_tally_push_sample(struct gs_tally *t, const char *line, size_t len);
 /* The i-th sample (i < t->n_samples), oldest first. */
 const char *gs_tally_sample_at(const struct gs_tally *t, size_t i);
-/* t's totals with every open counter added, and groups set to the number
- * held: what a snapshot or an export reports. */
+/* t's totals with every open counter added, groups set to the number held
+ * and pairs_open to the open pairs: what a snapshot or an export reports. */
 void gs_tally_totals_locked(const struct gs_tally *t, struct gs_totals *out);
 /* Folds every open counter into the totals and detaches it (its close then
  * only frees it): for gs_tally_free(). */

@@ -104,6 +104,63 @@ static void fill_counts(const struct gs_tally *t, const struct group *g,
 	s->delay_median_s = gs_delayhist_median(t->hist_lower, bins, max_s);
 }
 
+static uint64_t at_most(uint64_t v, uint64_t max)
+{
+	return v < max ? v : max;
+}
+
+/* The relations of struct gs_pair_stats, which a save made while counting
+ * and restored may break by a pair or two (tally.h). */
+static void clamp_pairs(struct gs_pair_stats *p)
+{
+	uint64_t closed;
+
+	p->returned = at_most(p->returned, p->greylisted);
+	p->other_network = at_most(p->other_network, p->returned);
+	p->passed = at_most(p->passed, p->greylisted);
+	p->expired = at_most(p->expired, p->greylisted - p->passed);
+	p->never_returned = at_most(p->never_returned, p->expired);
+	closed = p->passed + p->expired;
+	p->pending = at_most(p->pending, p->greylisted - closed);
+}
+
+/* The pair figures of g: its pair slot entries summed (all in the window:
+ * g was pruned by the sweep), the waits from their histograms. */
+static void fill_pairs(const struct gs_tally *t, const struct group *g,
+		       struct gs_pair_stats *p)
+{
+	uint64_t bins[GS_TALLY_HIST_BINS] = {0}, waits = 0;
+	const struct pentry *e;
+	uint32_t max_s = 0;
+	unsigned i, k;
+
+	for (i = 0; i < g->n_pentries; i++) {
+		e = &g->pentries[i];
+		p->greylisted += e->counts[GS_TP_GREYLISTED];
+		p->returned += e->counts[GS_TP_RETURNED];
+		p->other_network += e->counts[GS_TP_OTHER_NETWORK];
+		p->passed += e->counts[GS_TP_PASSED];
+		p->expired += e->counts[GS_TP_EXPIRED];
+		p->never_returned += e->counts[GS_TP_NEVER_RETURNED];
+		p->pending += e->counts[PC_OPEN];
+		if (e->wait == NULL)
+			continue;
+		for (k = 0; k < GS_TALLY_HIST_BINS; k++) {
+			bins[k] += e->wait->bins[k];
+			waits += e->wait->bins[k];
+		}
+		if (e->wait->max_s > max_s)
+			max_s = e->wait->max_s;
+	}
+	clamp_pairs(p);
+	p->has_wait = waits > 0;
+	if (!p->has_wait)
+		return;
+	p->wait_max_s = max_s;
+	p->wait_median_s = gs_delayhist_median(t->hist_lower, bins, max_s);
+	p->wait_p90_s = gs_delayhist_quantile(t->hist_lower, bins, max_s, 900);
+}
+
 static int fill_group(const struct gs_tally *t, const struct group *g,
 		      struct gs_group_stats *s)
 {
@@ -116,6 +173,9 @@ static int fill_group(const struct gs_tally *t, const struct group *g,
 	s->networks = g->n_nets;
 	s->first_seen = (time_t)g->first_seen;
 	s->last_seen = (time_t)g->last_seen;
+	s->has_pairs = t->pairs != NULL;
+	if (s->has_pairs)
+		fill_pairs(t, g, &s->pairs);
 	if (fill_examples(g, s) < 0)
 		return -1;
 	return fill_hosts(t, g, s);
@@ -224,6 +284,7 @@ static int snapshot_head(const struct gs_tally *t, time_t now,
 	out->version = GS_SUMMARY_VERSION;
 	out->generated = now;
 	out->window_s = t->window_s;
+	out->retry_window_s = t->retry_window_s;
 	/* Both stay 0 (the summary's "no event yet") until the first event;
 	 * event times are never negative (clamp_time), nor is the start. */
 	if (t->has_end) {

@@ -41,7 +41,8 @@
  *     64-bit).
  *   - the writer thread alone touches the failure-streak flags and the
  *     files; activateCnf reads the state file and sets evicted_at_start
- *     before it starts that thread, and after a failed restore replaces
+ *     (and pairs_evicted_at_start) before it starts that thread, and
+ *     after a failed restore replaces
  *     the tally pointer (no worker runs yet). Without a writer thread,
  *     freeInstance writes the files once, after the workers have stopped.
  * Configuration hooks, activateCnf, doHUP and freeInstance run on rsyslogd's
@@ -72,6 +73,8 @@ struct omgs_counters {
 	intctr_t ignored;	 /* known non-decision postgrey lines */
 	intctr_t groups;	 /* groups held, at the last write round */
 	intctr_t evictions;	 /* groups evicted since start, ditto */
+	intctr_t pairs_open;	 /* pairs followed, at the last write round */
+	intctr_t pair_evictions; /* pairs evicted since start, ditto */
 	intctr_t summary_writes; /* summary files written */
 	intctr_t write_failures; /* failed summary or state writes */
 };
@@ -112,6 +115,7 @@ struct _instanceData {
 	int summary_failing;
 	int state_failing;
 	uint64_t evicted_at_start;
+	uint64_t pairs_evicted_at_start;
 
 	statsobj_t *stats;
 	struct omgs_counters ctr;

@@ -103,6 +103,8 @@ static rsRetVal setup_stats(instanceData *d)
 	    {"ignored", &d->ctr.ignored, CTR_FLAG_RESETTABLE},
 	    {"groups", &d->ctr.groups, CTR_FLAG_NONE},
 	    {"evictions", &d->ctr.evictions, CTR_FLAG_NONE},
+	    {"pairs_open", &d->ctr.pairs_open, CTR_FLAG_NONE},
+	    {"pair_evictions", &d->ctr.pair_evictions, CTR_FLAG_NONE},
 	    {"summary_writes", &d->ctr.summary_writes, CTR_FLAG_RESETTABLE},
 	    {"write_failures", &d->ctr.write_failures, CTR_FLAG_RESETTABLE},
 	};

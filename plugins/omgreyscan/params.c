@@ -36,6 +36,8 @@ static struct cnfparamdescr actpdescr[] = {
     {"interval", eCmdHdlrInt, 0},
     {"window", eCmdHdlrInt, 0},
     {"maxGroups", eCmdHdlrInt, 0},
+    {"maxPairs", eCmdHdlrInt, 0},
+    {"retryWindow", eCmdHdlrInt, 0},
     {"summaryDomains", eCmdHdlrInt, 0},
     {"grouping", eCmdHdlrString, 0},
     {"ruleBase", eCmdHdlrString, 0},
@@ -239,6 +241,15 @@ static int read_number(instanceData *d, struct id_params *ids, const char *name,
 				""))
 			return -1;
 		d->tally_cfg.max_groups = (size_t)n;
+	} else if (!strcmp(name, "maxPairs")) {
+		if (check_range(name, n, 0, GS_MAX_PAIRS_MAX, " (0: off)"))
+			return -1;
+		d->tally_cfg.max_pairs = (size_t)n;
+	} else if (!strcmp(name, "retryWindow")) {
+		if (check_range(name, n, GS_RETRY_WINDOW_MIN_S,
+				GS_RETRY_WINDOW_MAX_S, " seconds"))
+			return -1;
+		d->tally_cfg.retry_window_s = (uint32_t)n;
 	} else if (!strcmp(name, "summaryDomains")) {
 		if (check_range(name, n, 0, GS_SUMMARY_DOMAINS_MAX, ""))
 			return -1;
@@ -328,6 +339,8 @@ void omgs_params_defaults(instanceData *d)
 	d->interval_s = GS_DEFAULT_INTERVAL_S;
 	d->tally_cfg.window_s = GS_DEFAULT_WINDOW_S;
 	d->tally_cfg.max_groups = GS_DEFAULT_MAX_GROUPS;
+	d->tally_cfg.max_pairs = GS_PAIRS_DEFAULT_MAX;
+	d->tally_cfg.retry_window_s = GS_PAIRS_DEFAULT_RETRY_WINDOW_S;
 	d->group_mode = GS_GROUP_REGISTRABLE;
 	d->strip_labels = 0;
 	gs_file_opts_default(&d->fopts);

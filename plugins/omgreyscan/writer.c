@@ -11,7 +11,7 @@
  * freeInstance) and read by the writer thread, and pairs with wr_cond to
  * wake it. Nobody calls into the core while holding it. The writer thread
  * alone touches the failure-streak flags and the files once it runs;
- * omgs_writer_start restores the state (and sets evicted_at_start) on the
+ * omgs_writer_start restores the state (and sets the evictions at start) on the
  * main thread before creating it. When the restore fails it replaces
  * d->tally with an empty one: activateCnf runs before rsyslogd activates
  * the actions, so neither a worker nor the writer holds the pointer yet. If
@@ -102,14 +102,22 @@ static void note_write(instanceData *d, int *failing, const char *what,
 	}
 }
 
+/* v - at_start, or 0: the count of this run. */
+static intctr_t since_start(uint64_t v, uint64_t at_start)
+{
+	return v >= at_start ? v - at_start : 0;
+}
+
 /* The gauges follow the tally, whether or not the disk takes the file. */
 static void set_gauges(instanceData *d, const struct gs_summary *s)
 {
 	omgs_ctr_set(&d->ctr.groups, s->totals.groups);
 	omgs_ctr_set(&d->ctr.evictions,
-		     s->totals.evicted >= d->evicted_at_start
-			 ? s->totals.evicted - d->evicted_at_start
-			 : 0);
+		     since_start(s->totals.evicted, d->evicted_at_start));
+	omgs_ctr_set(&d->ctr.pairs_open, s->totals.pairs_open);
+	omgs_ctr_set(
+	    &d->ctr.pair_evictions,
+	    since_start(s->totals.pairs_evicted, d->pairs_evicted_at_start));
 }
 
 /* One round: the summary, then the state. Each is attempted even when the
@@ -252,6 +260,7 @@ static void restore_state(instanceData *d)
 	/* The state carries earlier evictions; impstats counts this run's. */
 	gs_tally_totals(d->tally, &totals);
 	d->evicted_at_start = totals.evicted;
+	d->pairs_evicted_at_start = totals.pairs_evicted;
 }
 
 /* A kill -9 or a crash during a write leaves the temporary file behind

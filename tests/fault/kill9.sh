@@ -103,7 +103,7 @@ gs_send_tcp "$(gs_port rs)" "$GS_WORK/lines0"
 gs_wait_for 120 "$G groups counted" \
 	eval '[ "$(gs_fault_lines "$sum")" = "$G" ]'
 gs_wait_for 60 "the state holding them" \
-	eval 'grep -qs "\"groups\":$G}" "$state"'
+	eval 'grep -qs "\"groups\":$G,\"pairs\":" "$state"'
 
 hit_sum=0
 hit_state=0

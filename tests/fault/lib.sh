@@ -6,7 +6,9 @@
 #   gs_fault_summary_ok FILE [MAXLINES [exact]]
 #                               Succeeds when FILE is a complete summary:
 #                               greyscan's own reader accepts it, its format
-#                               and version are right, and its totals are
+#                               and version (2) are right, every domain has
+#                               its pairs with greylisted >= passed +
+#                               pending + expired, and its totals are
 #                               consistent: actions = the sum of the seven
 #                               counters, the domains listed = totals.groups,
 #                               actions + unparsed + ignored <= lines <= that
@@ -79,7 +81,7 @@ gs_fault_summary_ok() {
 	}
 	my $h = eval { decode_json($head) } or die "bad head: $@\n";
 	$h->{format} eq "greyscan-summary" or die "format $h->{format}\n";
-	$h->{version} == 1 or die "version $h->{version}\n";
+	$h->{version} == 2 or die "version $h->{version}\n";
 	my $t = $h->{totals};
 	my $sum = 0;
 	$sum += $t->{$_} for @ctr;
@@ -97,6 +99,10 @@ gs_fault_summary_ok() {
 			$x =~ /"$_":(\d+)/ or die "domain without $_\n";
 			$d{$_} += $1;
 		}
+		$x =~ /"pairs":\{"greylisted":(\d+),"returned":\d+,
+			"other_network":\d+,"passed":(\d+),"pending":(\d+),
+			"expired":(\d+),/x or die "domain without pairs\n";
+		$1 >= $2 + $3 + $4 or die "pairs: $1 greylisted < $2 + $3 + $4\n";
 	}
 	for (@ctr) {
 		$d{$_} <= $t->{$_} && ($exact eq "" || $d{$_} == $t->{$_}) or

@@ -63,8 +63,8 @@
 #   module.state         the order of the group lines: the tally's hash
 #                        table order, which a random per-process seed
 #                        decides (lib/tally.c). Sorted by kind and name;
-#                        each line's bytes, the header and the trailer
-#                        stay as written.
+#                        each line's bytes, the pair lines after them, the
+#                        header and the trailer stay as written.
 #
 # Pass (0): every output equals its fixture, and no fixture is left
 # without an output. Fail (1): any difference, printed as a diff (JSON
@@ -306,7 +306,9 @@ normalise_summary() {
 }
 
 # Sorts the group lines of a state file (all but the first and the last
-# line) by kind and name; the lines themselves are kept byte for byte.
+# line, and the pair lines of version 3 after them) by kind and name; the
+# lines themselves are kept byte for byte, the pair lines in their order
+# (the order the pairs were opened in: the input's).
 normalise_state() {
 	# shellcheck disable=SC2016 # Perl code
 	"$PERL" -MJSON::PP -e '
@@ -318,13 +320,15 @@ normalise_state() {
 			if @l < 2;
 		my ($head, $tail) = (shift @l, pop @l);
 		my $t = decode_json($tail);
+		my $pairs = $t->{pairs} // 0;
+		my @p = splice(@l, @l - $pairs);
 		die "$in: the last line is no trailer for ", scalar(@l), " groups\n"
 			unless defined $t->{groups} && $t->{groups} == @l;
 		my @g = map { my $g = decode_json($_); [$g->{kind}, $g->{name}, $_] } @l;
 		@g = sort { $a->[0] cmp $b->[0] || $a->[1] cmp $b->[1] } @g;
 		open(my $o, ">", $out) or die "$out: $!\n";
 		binmode $o;
-		print $o $head, (map { $_->[2] } @g), $tail or die "$out: $!\n";
+		print $o $head, (map { $_->[2] } @g), @p, $tail or die "$out: $!\n";
 		close($o) or die "$out: $!\n";' "$1" "$2"
 }
 

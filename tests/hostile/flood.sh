@@ -1,11 +1,14 @@
 #!/bin/sh
-# flood.sh: 5 million distinct client domains through rsyslogd.
+# flood.sh: 5 million distinct client domains, and as many distinct
+# greylisted mails (pairs), through rsyslogd.
 #
-# A private rsyslogd runs omgreyscan at the default maxGroups (100000),
-# with impstats every second into a file. It receives over TCP 5,000,000
-# postgrey greylistings from bench/genlog --flood 0 (a new client domain on
-# every line, streamed, not stored), and in a baseline run the same number
-# of lines with only 1000 distinct client names (--flood 1000). Once every
+# A private rsyslogd runs omgreyscan at the default maxGroups (100000) and
+# maxPairs (262144), with impstats every second into a file. It receives
+# over TCP 5,000,000 postgrey greylistings from bench/genlog --flood 0 (a
+# new client domain, and so a new pair, on every line, streamed, not
+# stored), and in a baseline run the same number of lines with only 1000
+# distinct client names (--flood 1000) and maxPairs="0" (no pairs
+# followed), so that the growth is both tables'. Once every
 # line is processed (a marker message after them reaches an omfile action),
 # a SIGHUP writes the summary, then rsyslogd's peak resident set (VmHWM in
 # /proc/PID/status) is read.
@@ -13,15 +16,20 @@
 # sent and rsyslogd stays up; in the flood run totals.groups is at most
 # 100000, totals.evicted + totals.groups is at least 4,900,000 (the names
 # are distinct: nearly all of them must have been held or evicted, none
-# lost uncounted), and impstats reported evictions > 0 and never more than
-# the summary's evicted; the growth of the peak over the baseline is at
-# most 64 MiB (SECURITY.md; bench/rsyslog-memory.sh measures about 35 MiB).
+# lost uncounted), totals.pairs_open is 262144 (the table full) and
+# pairs_open + pairs_evicted is at least 4,900,000 (every mail followed
+# until evicted: none passes or expires), impstats reported evictions > 0
+# and never more than the summary's evicted and pair_evictions > 0; the
+# growth of the peak over the baseline is at most 64 MiB for the groups
+# (SECURITY.md; bench/rsyslog-memory.sh measures about 35 MiB) plus the
+# pair table's bound, 262144 pairs of at most 44 bytes (11 MiB).
 # This is a memory bound, not a timing assertion: the waits are 15 minutes.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
 
 LINES=5000000
-GROWTH_MAX_KIB=65536
+MAX_PAIRS=262144
+GROWTH_MAX_KIB=$((65536 + MAX_PAIRS * 44 / 1024))
 GENLOG=$top_builddir/bench/genlog
 [ -x "$GENLOG" ] || gs_error "bench/genlog not built"
 GS_TIMEOUT_S=120
@@ -44,7 +52,7 @@ send_stream() { # PORT: standard input to 127.0.0.1:PORT, large writes
 		close($s) or die "close: $!\n";' "$1"
 }
 
-# run NAME DOMAINS: sets HWM (KiB)
+# run NAME DOMAINS MAXPAIRS: sets HWM (KiB)
 run() {
 	_n=$1
 	_sum=$GS_WORK/$_n.json
@@ -54,7 +62,7 @@ run() {
 module(load="impstats" interval="1" format="json" log.syslog="off"
 	log.file="$GS_WORK/$_n.stats")
 if \$programname == 'postgrey' then {
-	$(gs_action summaryFile="$_sum" -interval)
+	$(gs_action summaryFile="$_sum" -interval maxPairs="$3")
 	stop
 }
 if \$programname == 'floodend' then
@@ -83,13 +91,15 @@ EOF2
 	done
 	gs_note "$_n: peak RSS $HWM KiB; $(gs_json "$_sum" '
 		"lines $j->{totals}{lines}, actions $j->{totals}{actions}, " .
-		"groups $j->{totals}{groups}, evicted $j->{totals}{evicted}"')"
+		"groups $j->{totals}{groups}, evicted $j->{totals}{evicted}, " .
+		"pairs open $j->{totals}{pairs_open}, " .
+		"pairs evicted $j->{totals}{pairs_evicted}"')"
 }
 
-run base 1000
+run base 1000 0
 base_hwm=$HWM
 gs_rsyslog_stop base
-run flood 0
+run flood 0 "$MAX_PAIRS"
 flood_hwm=$HWM
 sum=$GS_WORK/flood.json
 groups=$(gs_json "$sum" '$j->{totals}{groups}')
@@ -97,6 +107,12 @@ evicted=$(gs_json "$sum" '$j->{totals}{evicted}')
 [ "$groups" -le 100000 ] || gs_fail "flood: $groups groups held, over 100000"
 [ $((groups + evicted)) -ge 4900000 ] ||
 	gs_fail "flood: groups $groups + evicted $evicted < 4900000"
+popen=$(gs_json "$sum" '$j->{totals}{pairs_open}')
+pevicted=$(gs_json "$sum" '$j->{totals}{pairs_evicted}')
+[ "$popen" = "$MAX_PAIRS" ] ||
+	gs_fail "flood: $popen pairs open, expected a full table of $MAX_PAIRS"
+[ $((popen + pevicted)) -ge 4900000 ] ||
+	gs_fail "flood: pairs open $popen + evicted $pevicted < 4900000"
 # impstats' evictions are "as of the last write round": wait for a record
 # written after the SIGHUP's round, then compare.
 stats_evictions() {
@@ -111,11 +127,20 @@ gs_wait_for 120 "impstats evictions > 0" \
 se=$(stats_evictions)
 [ "$se" -le "$evicted" ] ||
 	gs_fail "impstats evictions $se > summary evicted $evicted"
+spe=$("$PERL" -MJSON::PP -ne '
+	next unless /(\{.*"origin": ?"omgreyscan".*\})/;
+	my $o = eval { decode_json($1) } or next;
+	$m = $o->{pair_evictions} if defined $o->{pair_evictions};
+	END { print $m // -1, "\n" }' "$GS_WORK/flood.stats" 2>/dev/null)
+[ "$spe" -gt 0 ] && [ "$spe" -le "$pevicted" ] ||
+	gs_fail "impstats pair_evictions $spe (summary: $pevicted)"
 gs_rsyslog_stop flood
 growth=$((flood_hwm - base_hwm))
-gs_note "peak RSS: baseline (1000 names) $base_hwm KiB, flood $flood_hwm KiB," \
-	"growth $growth KiB (bound $GROWTH_MAX_KIB); groups $groups," \
-	"evicted $evicted, impstats evictions $se"
+gs_note "peak RSS: baseline (1000 names, no pairs) $base_hwm KiB, flood" \
+	"$flood_hwm KiB, growth $growth KiB (bound $GROWTH_MAX_KIB); groups" \
+	"$groups, evicted $evicted, impstats evictions $se; pairs open" \
+	"$popen, evicted $pevicted, impstats pair_evictions $spe"
 [ "$growth" -le "$GROWTH_MAX_KIB" ] ||
 	gs_fail "memory grew by $growth KiB, over $GROWTH_MAX_KIB KiB"
-gs_pass "$LINES distinct names: growth $growth KiB, evicted $evicted"
+gs_pass "$LINES distinct names and pairs: growth $growth KiB, evicted" \
+	"$evicted groups and $pevicted pairs"

@@ -3,14 +3,17 @@
 #
 # impstats writes JSON to a file every second. Action A (normal) gets a
 # known mix; action B gets the same lines with maxGroups="2" (six groups
-# arrive, so groups must be evicted) and its summary in a directory that
-# does not exist (every write fails).
+# arrive, so groups must be evicted) and maxPairs="2" (every greylisting of
+# the mix is another mail), and its summary in a directory that does not
+# exist (every write fails).
 # Pass/fail: while rsyslogd runs, the newest impstats record of
 # "omgreyscan(A)" must reach received = lines sent, parsed = action lines,
 # ignored and unparsed as in the mix, groups = 6, evictions = 0,
-# write_failures = 0 and summary_writes >= 1; the record of
-# "omgreyscan(B)" must show the same received/parsed, groups <= 2,
-# evictions >= 4, summary_writes = 0 and write_failures >= 1. Both records
+# pairs_open = the greylistings (new + early_retry) of the mix,
+# pair_evictions = 0, write_failures = 0 and summary_writes >= 1; the record
+# of "omgreyscan(B)" must show the same received/parsed, groups <= 2,
+# evictions >= 4, pairs_open = 2, pair_evictions = the greylistings - 2,
+# summary_writes = 0 and write_failures >= 1. Both records
 # carry origin "omgreyscan". rsyslogd must stop cleanly.
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/lib.sh"
 gs_init
@@ -26,7 +29,7 @@ module(load="impstats" interval="1" format="json" log.file="$stats"
 	log.syslog="off")
 if \$programname == 'postgrey' then {
 	$(gs_action summaryFile="$a")
-	$(gs_action summaryFile="$b" maxGroups=2)
+	$(gs_action summaryFile="$b" maxGroups=2 maxPairs=2)
 }
 EOF2
 } >"$conf"
@@ -37,6 +40,7 @@ lines=$(e lines)
 parsed=$(e actions)
 ignored=$(e ignored)
 unparsed=$(e unparsed)
+greylisted=$(($(e new) + $(e early_retry)))
 
 # Prints the newest impstats record of object NAME as "k=v ..." (sorted).
 record() {
@@ -66,6 +70,8 @@ check_a() {
 	[ "$(val "$r" unparsed)" = "$unparsed" ] &&
 	[ "$(val "$r" groups)" = 6 ] &&
 	[ "$(val "$r" evictions)" = 0 ] &&
+	[ "$(val "$r" pairs_open)" = "$greylisted" ] &&
+	[ "$(val "$r" pair_evictions)" = 0 ] &&
 	[ "$(val "$r" write_failures)" = 0 ] &&
 	[ "$(val "$r" summary_writes)" -ge 1 ]
 }
@@ -76,6 +82,8 @@ check_b() {
 	[ "$(val "$r" parsed)" = "$parsed" ] &&
 	[ "$(val "$r" groups)" -le 2 ] &&
 	[ "$(val "$r" evictions)" -ge 4 ] &&
+	[ "$(val "$r" pairs_open)" = 2 ] &&
+	[ "$(val "$r" pair_evictions)" = $((greylisted - 2)) ] &&
 	[ "$(val "$r" summary_writes)" = 0 ] &&
 	[ "$(val "$r" write_failures)" -ge 1 ]
 }

@@ -49,7 +49,7 @@ reject() { # parameter name, action parameters [, more config on stdin]
 
 # Accepted: defaults, boundaries, every parameter at a valid value.
 accept defaults "$S $R"
-accept all "$S $R stateFile=\"$GS_WORK/st\" interval=\"60\" window=\"604800\" maxGroups=\"100000\" grouping=\"strip:2\" fileCreateMode=\"0600\" fileOwner=\"root\" fileGroup=\"root\" annotate=\"off\""
+accept all "$S $R stateFile=\"$GS_WORK/st\" interval=\"60\" window=\"604800\" maxGroups=\"100000\" maxPairs=\"262144\" retryWindow=\"172800\" grouping=\"strip:2\" fileCreateMode=\"0600\" fileOwner=\"root\" fileGroup=\"root\" annotate=\"off\""
 accept numeric-ids "$S $R fileOwnerNum=\"0\" fileGroupNum=\"4294967294\""
 accept interval-min "$S $R interval=\"1\""
 accept interval-max "$S $R interval=\"86400\""
@@ -57,6 +57,10 @@ accept window-min "$S $R window=\"28\""
 accept window-max "$S $R window=\"31622400\""
 accept maxgroups-min "$S $R maxGroups=\"1\""
 accept maxgroups-max "$S $R maxGroups=\"10000000\""
+accept maxpairs-off "$S $R maxPairs=\"0\""
+accept maxpairs-max "$S $R maxPairs=\"16777216\""
+accept retrywindow-min "$S $R retryWindow=\"1\""
+accept retrywindow-max "$S $R retryWindow=\"31622400\""
 accept summarydomains-all "$S $R summaryDomains=\"0\""
 accept summarydomains-max "$S $R summaryDomains=\"10000000\""
 accept grouping-strip "$S $R grouping=\"strip\""
@@ -79,6 +83,12 @@ reject window "$S $R window=\"-604800\"" </dev/null
 reject maxGroups "$S $R maxGroups=\"0\"" </dev/null
 reject maxGroups "$S $R maxGroups=\"10000001\"" </dev/null
 reject maxGroups "$S $R maxGroups=\"many\"" </dev/null
+reject maxPairs "$S $R maxPairs=\"-1\"" </dev/null
+reject maxPairs "$S $R maxPairs=\"16777217\"" </dev/null
+reject maxPairs "$S $R maxPairs=\"lots\"" </dev/null
+reject retryWindow "$S $R retryWindow=\"0\"" </dev/null
+reject retryWindow "$S $R retryWindow=\"31622401\"" </dev/null
+reject retryWindow "$S $R retryWindow=\"2d\"" </dev/null
 reject summaryDomains "$S $R summaryDomains=\"-1\"" </dev/null
 reject summaryDomains "$S $R summaryDomains=\"10000001\"" </dev/null
 reject summaryDomains "$S $R summaryDomains=\"all\"" </dev/null

@@ -23,9 +23,12 @@
  *     the write lock, frees the old one, and wakes the writer for an
  *     immediate write (doHUP).
  * Tally "small" has a short window (slots age out while counting; some
- * lines come too old) and max_groups 64 for 600 sender domains (eviction
- * batches while the others export); tally "exact" has a week's window and
- * room for every group.
+ * lines come too old), max_groups 64 for 600 sender domains (eviction
+ * batches while the others export) and 64 open pairs with a retry window of
+ * 5 minutes (pairs evicted and expired while the writer exports them);
+ * tally "exact" has a week's window and room for every group and pair.
+ * Each domain's mails go to 40 recipients from one sender, so the workers
+ * greylist and pass the same pairs concurrently.
  *
  * Pass/fail: ThreadSanitizer stops the program at its first report
  * (halt_on_error=1) with exit status 66 (__tsan_default_options below; a
@@ -33,11 +36,16 @@
  * threads joined and a last write round done: both tallies' totals must be
  * the generated ones (lines, actions, ignored, unparsed, each counter), the
  * small tally must have evicted groups and be within max_groups, the exact
- * tally's per-group counts must be exactly the generated ones, the atomic
+ * tally's per-group counts must be exactly the generated ones, the pair
+ * figures of both must keep their relations (greylisted >= passed +
+ * pending + expired, returned >= other_network, pending in all = pairs
+ * open for the exact tally, which evicts no pair, while the small one
+ * must have evicted some and hold at most 64), the atomic
  * counters must add up to the lines, the writer and the HUP thread must
  * have run, no write round may have seen fewer lines than decisions,
  * ignored and unparsed lines together, and the last state file loaded
- * into a fresh tally must give the same totals. Any difference: exit 1. */
+ * into a fresh tally must give the same totals and pair figures. Any
+ * difference: exit 1. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -63,7 +71,10 @@
 #define DOMAINS		   600
 #define SMALL_MAX_GROUPS   64
 #define SMALL_WINDOW_S	   (GS_TALLY_SLOTS * 60) /* 28 minutes */
-#define TIME_SPAN_S	   3000			 /* event times spread over */
+#define SMALL_MAX_PAIRS	   64
+#define SMALL_RETRY_S	   300
+#define RECIPIENTS	   40	/* per domain: the pairs followed */
+#define TIME_SPAN_S	   3000 /* event times spread over */
 #define HUPS		   12
 #define WRITER_INTERVAL_MS 2
 #define RULEBASE	   GS_TEST_SRCDIR "/rules/postgrey.rb"
@@ -134,10 +145,10 @@ static void line_text(unsigned k, char *buf, size_t len)
 	snprintf(what, sizeof(what), reason[c], 1 + k % 300);
 	snprintf(buf, len,
 		 "%saction=%s, client_name=mx%u.sender%u.com, "
-		 "client_address=198.51.%u.%u, sender=s%u@sender%u.com, "
+		 "client_address=198.51.%u.%u, sender=news@sender%u.com, "
 		 "recipient=r%u@example.net",
 		 k % 5 == 0 ? "4A3B2C1D0E: " : "", what, k % 9, d, d % 200,
-		 1 + k % 250, k, d, k);
+		 1 + k % 250, d, (k / 5) % RECIPIENTS);
 }
 
 static void note_fatal(struct instance *in, const char *what, const char *err)
@@ -442,6 +453,38 @@ static void check_exact_groups(const struct gs_summary *s,
 	}
 }
 
+/* The pair figures' relations in every group, and with need_pass that some
+ * pair was followed to its pass; the sum of pending. */
+static uint64_t check_pairs(const char *name, const struct gs_summary *s,
+			    int need_pass)
+{
+	uint64_t pending = 0, greylisted = 0, passed = 0;
+	size_t i;
+
+	for (i = 0; i < s->n_groups; i++) {
+		const struct gs_pair_stats *p = &s->groups[i].pairs;
+
+		if (!s->groups[i].has_pairs ||
+		    p->greylisted < p->passed + p->pending + p->expired ||
+		    p->returned < p->other_network ||
+		    p->greylisted < p->returned + p->never_returned ||
+		    p->has_wait != (p->passed > 0)) {
+			fprintf(stderr, "FAIL: %s: %s's pair figures\n", name,
+				s->groups[i].domain);
+			failures++;
+		}
+		pending += p->pending;
+		greylisted += p->greylisted;
+		passed += p->passed;
+	}
+	if (greylisted == 0 || (need_pass && passed == 0)) {
+		fprintf(stderr, "FAIL: %s: no pair followed to its pass\n",
+			name);
+		failures++;
+	}
+	return pending;
+}
+
 static int run_threads(struct instance *in)
 {
 	struct worker w[WORKERS];
@@ -474,8 +517,11 @@ static int run_threads(struct instance *in)
 
 static int setup(struct instance *in, char *err, size_t errlen)
 {
-	struct gs_tally_config small = {SMALL_WINDOW_S, SMALL_MAX_GROUPS};
-	struct gs_tally_config exact = {GS_DEFAULT_WINDOW_S, 2 * DOMAINS};
+	struct gs_tally_config small = {SMALL_WINDOW_S, SMALL_MAX_GROUPS,
+					SMALL_MAX_PAIRS, SMALL_RETRY_S};
+	struct gs_tally_config exact = {GS_DEFAULT_WINDOW_S, 2 * DOMAINS,
+					2 * DOMAINS * RECIPIENTS,
+					GS_PAIRS_DEFAULT_RETRY_WINDOW_S};
 	pthread_rwlockattr_t ra;
 
 	memset(in, 0, sizeof(*in));
@@ -526,11 +572,13 @@ static void teardown(struct instance *in)
 static void check_state_reload(struct instance *in,
 			       const struct gs_summary *small)
 {
-	struct gs_tally_config cfg = {SMALL_WINDOW_S, SMALL_MAX_GROUPS};
+	struct gs_tally_config cfg = {SMALL_WINDOW_S, SMALL_MAX_GROUPS,
+				      SMALL_MAX_PAIRS, SMALL_RETRY_S};
 	struct gs_summary s;
 	struct gs_tally *t;
 	char path[128], err[GS_ERRLEN];
 	int found = 0;
+	size_t i;
 
 	snprintf(path, sizeof(path), "%s/small.state", in->dir);
 	memset(&s, 0, sizeof(s));
@@ -549,6 +597,19 @@ static void check_state_reload(struct instance *in,
 			   small->totals.evicted);
 		expect_u64("reloaded: totals.too_old", s.totals.too_old,
 			   small->totals.too_old);
+		expect_u64("reloaded: totals.pairs_open", s.totals.pairs_open,
+			   small->totals.pairs_open);
+		expect_u64("reloaded: totals.pairs_evicted",
+			   s.totals.pairs_evicted, small->totals.pairs_evicted);
+		expect_u64("reloaded: groups", s.n_groups, small->n_groups);
+		for (i = 0; i < s.n_groups && i < small->n_groups; i++)
+			if (memcmp(&s.groups[i].pairs, &small->groups[i].pairs,
+				   sizeof(s.groups[i].pairs)) != 0) {
+				fprintf(stderr,
+					"FAIL: reloaded: %s's pairs differ\n",
+					s.groups[i].domain);
+				failures++;
+			}
 	}
 	gs_summary_free(&s);
 	gs_tally_free(t);
@@ -588,6 +649,17 @@ int main(void)
 			small.n_groups);
 		failures++;
 	}
+	expect_u64("exact: pending = pairs open",
+		   check_pairs("exact", &exact, 1), exact.totals.pairs_open);
+	expect_u64("exact: pairs evicted", exact.totals.pairs_evicted, 0);
+	if (check_pairs("small", &small, 0) > small.totals.pairs_open ||
+	    small.totals.pairs_open > SMALL_MAX_PAIRS ||
+	    small.totals.pairs_evicted == 0) {
+		fprintf(stderr, "FAIL: small: %llu pairs open, %llu evicted\n",
+			(unsigned long long)small.totals.pairs_open,
+			(unsigned long long)small.totals.pairs_evicted);
+		failures++;
+	}
 	expect_u64("counters: received", in.received, e.lines);
 	expect_u64("counters: parsed + ignored + unparsed",
 		   in.parsed + in.ignored + in.unparsed, in.received);
@@ -606,11 +678,14 @@ int main(void)
 	check_state_reload(&in, &small);
 	fprintf(stderr,
 		"tsan_tally: %u workers, %llu lines, %llu writes, %d HUPs, "
-		"small tally: %llu evicted, %llu too old: %s\n",
+		"small tally: %llu evicted, %llu too old, %llu pairs evicted; "
+		"exact tally: %llu pairs open: %s\n",
 		WORKERS, (unsigned long long)e.lines,
 		(unsigned long long)in.writes, HUPS,
 		(unsigned long long)small.totals.evicted,
 		(unsigned long long)small.totals.too_old,
+		(unsigned long long)small.totals.pairs_evicted,
+		(unsigned long long)exact.totals.pairs_open,
 		failures ? "FAIL" : "PASS");
 	gs_summary_free(&small);
 	gs_summary_free(&exact);

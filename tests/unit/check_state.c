@@ -419,8 +419,8 @@ static const char *damaged(const char *from, const char *to)
 START_TEST(test_state_refuses_fixtures_of_bad_files)
 {
 	assert_refused(FIXTURES "/wrong-version.state",
-		       "line 1: version: unsupported version 3 (expected 1 or "
-		       "2)");
+		       "line 1: version: unsupported version 4 (expected 1, 2 "
+		       "or 3)");
 	assert_refused(FIXTURES "/wrong-type.state",
 		       "line 2: entries[0].slot: expected an integer");
 	assert_refused(FIXTURES "/truncated.state", "line 2:");
@@ -612,11 +612,12 @@ START_TEST(test_state_refuses_inconsistent_content)
 }
 END_TEST
 
-/* The v1 fixture loaded and saved again: a version 2 file. */
-static char *saved_v2(void)
+/* The v1 fixture loaded and saved again: a version 3 file (no pairs: the
+ * tally follows none). */
+static char *saved_v3(void)
 {
 	struct gs_tally *t = new_tally(WINDOW_S, 10);
-	const char *path = path_in("v2.state");
+	const char *path = path_in("v3.state");
 
 	load(t, FIXTURES "/v1.state");
 	save(t, path);
@@ -625,9 +626,9 @@ static char *saved_v2(void)
 }
 
 /* That file with the first occurrence of from replaced by to. */
-static const char *damaged_v2(const char *from, const char *to)
+static const char *damaged_v3(const char *from, const char *to)
 {
-	char *text = saved_v2(), *at, *out;
+	char *text = saved_v3(), *at, *out;
 	const char *path = path_in("damaged.state");
 
 	at = strstr(text, from);
@@ -643,11 +644,11 @@ static const char *damaged_v2(const char *from, const char *to)
 	return path;
 }
 
-START_TEST(test_state_saves_version_2_with_trailer_last)
+START_TEST(test_state_saves_version_3_with_trailer_last)
 {
 	struct gs_tally *t = new_tally(WINDOW_S, 10), *u;
 	struct gs_summary before, after;
-	char *text = saved_v2(), *nl, *last;
+	char *text = saved_v3(), *nl, *last;
 	size_t lines = 0;
 
 	/* Header, 3 groups, trailer. */
@@ -658,12 +659,13 @@ START_TEST(test_state_saves_version_2_with_trailer_last)
 	last = strrchr(text, '\n') + 1;
 	ck_assert_int_eq(strncmp(last, "{\"end\":1700000150,\"totals\":", 27),
 			 0);
-	ck_assert_ptr_nonnull(strstr(last, "\"hosts\":[\"other\",\"mx1\","
-					   "\"mx2\"],\"groups\":3}"));
+	ck_assert_ptr_nonnull(strstr(last,
+				     "\"hosts\":[\"other\",\"mx1\","
+				     "\"mx2\"],\"groups\":3,\"pairs\":0}"));
 	nl = strchr(text, '\n');
 	*nl = '\0';
 	ck_assert_str_eq(text,
-			 "{\"format\":\"greyscan-state\",\"version\":2,"
+			 "{\"format\":\"greyscan-state\",\"version\":3,"
 			 "\"window_s\":2800,\"slot_s\":100,\"counters\":"
 			 "[\"new\",\"early_retry\",\"delayed\",\"passed\","
 			 "\"whitelisted\",\"recipient_whitelisted\","
@@ -673,7 +675,7 @@ START_TEST(test_state_saves_version_2_with_trailer_last)
 	load(t, FIXTURES "/v1.state");
 	snap(t, &before);
 	u = new_tally(WINDOW_S, 10);
-	load(u, path_in("v2.state"));
+	load(u, path_in("v3.state"));
 	snap(u, &after);
 	assert_same(&before, &after);
 	gs_summary_free(&before);
@@ -683,9 +685,9 @@ START_TEST(test_state_saves_version_2_with_trailer_last)
 }
 END_TEST
 
-START_TEST(test_state_refuses_damaged_version_2)
+START_TEST(test_state_refuses_damaged_version_3)
 {
-	char *text = saved_v2(), *last;
+	char *text = saved_v3(), *last;
 	const char *path = path_in("cut.state");
 
 	/* Without its trailer: cut after the last group line. */
@@ -696,22 +698,22 @@ START_TEST(test_state_refuses_damaged_version_2)
 	assert_refused(path, "line 5: truncated file: no trailer after 3 "
 			     "groups");
 	free(text);
-	assert_refused(damaged_v2("\"groups\":3}", "\"groups\":2}"),
+	assert_refused(damaged_v3("\"groups\":3,", "\"groups\":2,"),
 		       "line 5: groups: 2 groups announced, but 3 written "
 		       "before");
-	assert_refused(damaged_v2("\"groups\":3}\n", "\"groups\":3}\n{}\n"),
+	assert_refused(damaged_v3("\"pairs\":0}\n", "\"pairs\":0}\n{}\n"),
 		       "line 6: a line after the trailer");
-	assert_refused(damaged_v2("{\"end\":1700000150,", "{"),
+	assert_refused(damaged_v3("{\"end\":1700000150,", "{"),
 		       "line 5: end: missing");
-	assert_refused(damaged_v2("\"hosts\":[\"other\",\"mx1\",\"mx2\"]",
+	assert_refused(damaged_v3("\"hosts\":[\"other\",\"mx1\",\"mx2\"]",
 				  "\"hosts\":[\"other\",\"mx1\"]"),
 		       "host 2 is not among the 2 hosts of the trailer");
-	assert_refused(damaged_v2("\"hist\":[[24,1]]", "\"hist\":[[24,2]]"),
+	assert_refused(damaged_v3("\"hist\":[[24,1]]", "\"hist\":[[24,2]]"),
 		       "group \"example.com\": entries[1]: histogram holds 2 "
 		       "delays for 1 delayed");
-	assert_refused(damaged_v2("\"host\":1,", "\"host\":256,"),
+	assert_refused(damaged_v3("\"host\":1,", "\"host\":256,"),
 		       "host: 256 out of range 0..255");
-	assert_refused(damaged_v2("\"version\":2", "\"version\":1"),
+	assert_refused(damaged_v3("\"version\":3", "\"version\":1"),
 		       "line 1: end: missing");
 }
 END_TEST
@@ -990,8 +992,8 @@ static Suite *state_suite(void)
 	tcase_add_test(tc, test_state_refuses_wrong_types_and_missing_fields);
 	tcase_add_test(tc, test_state_refuses_numbers_out_of_range);
 	tcase_add_test(tc, test_state_refuses_inconsistent_content);
-	tcase_add_test(tc, test_state_saves_version_2_with_trailer_last);
-	tcase_add_test(tc, test_state_refuses_damaged_version_2);
+	tcase_add_test(tc, test_state_saves_version_3_with_trailer_last);
+	tcase_add_test(tc, test_state_refuses_damaged_version_3);
 	tcase_add_test(tc,
 		       test_state_save_while_counting_writes_each_group_once);
 	tcase_add_test(tc, test_state_load_merges_into_existing_counts);

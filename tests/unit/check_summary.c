@@ -306,7 +306,7 @@ START_TEST(test_summary_write_matches_expected_text)
 	path_in(path, sizeof(path), "summary.json");
 	ck_assert_int_eq(gs_summary_write(&s, path, NULL, err, sizeof(err)), 0);
 	got = xstrdup(slurp(path, &len));
-	want = slurp(FIXTURES "/expected-v1.json", &want_len);
+	want = slurp(FIXTURES "/expected-v2.json", &want_len);
 	ck_assert_uint_eq(len, want_len);
 	ck_assert_str_eq(got, want);
 	/* One line of JSON, ended by a newline. */
@@ -333,7 +333,7 @@ START_TEST(test_summary_json_escapes_quotes_backslashes_and_controls)
 	/* UTF-8 passes through unchanged. */
 	ck_assert_ptr_nonnull(strstr(text, "\xc3\xa9t\xc3\xa9 \xe2\x82\xac"));
 	ck_assert_ptr_nonnull(strstr(text, "{\"format\":\"greyscan-summary\","
-					   "\"version\":1,"));
+					   "\"version\":2,"));
 	gs_summary_free(&s);
 }
 END_TEST
@@ -350,7 +350,7 @@ START_TEST(test_summary_write_counts_at_least_the_domains_listed)
 	path_in(path, sizeof(path), "groups.json");
 	ck_assert_int_eq(gs_summary_write(&s, path, NULL, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(
-	    strstr(slurp(path, NULL), "\"awl\":16,\"groups\":4},"));
+	    strstr(slurp(path, NULL), "\"awl\":16,\"groups\":4,"));
 	ck_assert_msg(gs_summary_read(path, &back, err, sizeof(err)) == 0, "%s",
 		      err);
 	ck_assert_uint_eq(back.totals.groups, 4);
@@ -433,7 +433,7 @@ START_TEST(test_summary_window_zero_written_as_null_and_read_as_zero)
 	ck_assert_int_eq(gs_summary_write(&s, path, NULL, err, sizeof(err)), 0);
 	ck_assert_ptr_nonnull(strstr(slurp(path, NULL),
 				     "\"window\":{\"start\":null,\"end\":null,"
-				     "\"seconds\":86400}"));
+				     "\"seconds\":86400,\"retry_window\":0}"));
 	ck_assert_ptr_nonnull(strstr(
 	    slurp(path, NULL), "\"unparsed_samples\":[],\"domains\":[]}"));
 	ck_assert_msg(gs_summary_read(path, &back, err, sizeof(err)) == 0, "%s",

@@ -108,6 +108,8 @@ START_TEST(test_rank_of_imported_counts)
 			groups[n].nets = NULL;
 			groups[n].n_nets = 0;
 			groups[n].n_examples = 0;
+			groups[n].pslots = NULL; /* the view's: not ours */
+			groups[n].n_pslots = 0;
 			n++;
 		}
 	}
