@@ -146,6 +146,13 @@ static bool few_retries_many_addresses(const struct gs_group_stats *g,
 {
 	uint64_t delayed = g->counts[GS_C_DELAYED];
 
+	/* The clue guesses "does not come back" from the address count; the
+	 * followed pairs measure it. When most of them came back (a pool's
+	 * retries from other servers look exactly like "many hosts"), the log
+	 * refutes the guess, even with too few pairs for a verdict. */
+	if (g->has_pairs && g->pairs.greylisted > 0 &&
+	    g->pairs.returned * 2 >= g->pairs.greylisted)
+		return false;
 	return greylisted >= GS_DYN_MIN_GREYLISTED &&
 	       (uint64_t)g->client_addresses * 100 >=
 		   greylisted * GS_DYN_ADDR_PCT &&

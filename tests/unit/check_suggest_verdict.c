@@ -158,10 +158,9 @@ START_TEST(test_verdict_wiring_pool_is_whitelisted_against_the_names)
 	ck_assert(m->by_pairs);
 	ck_assert_int_eq(m->state, GS_CAND_CANDIDATE);
 	ck_assert_str_eq(m->reason, POOL_REASON);
-	ck_assert_str_eq(m->detail,
-			 "the host names alone would say do not whitelist: 64 "
-			 "distinct addresses for 80 greylistings and only 0 "
-			 "delayed passes: many hosts that rarely retry");
+	/* Clue 4 would guess "rarely retry" from the addresses; the pairs,
+	 * which came back, refute it, so it is no detail either. */
+	ck_assert_str_eq(m->detail, "");
 	ck_assert_str_eq(m->entry, "mcdlv.net");
 	ck_assert_uint_eq(m->never_passed, 29);
 	q = find(&c, "mail.qq.com");
@@ -317,6 +316,38 @@ START_TEST(test_verdict_wiring_too_few_pairs_fall_back_to_the_names)
 	/* a summary with pair evidence: only whitelist verdicts count */
 	ck_assert_int_eq(x->state, GS_CAND_EXCLUDED);
 	ck_assert_uint_eq(c.n_candidates, 1);
+	gs_candidates_free(&c);
+}
+END_TEST
+
+/* Clue 4 ("many hosts that rarely retry") guesses from the address count
+ * what the pairs measure: a pool with too few pairs for a verdict whose
+ * mails came back from other networks is not condemned by it (the bundled
+ * sample's mcdlv.net), while the same addresses with mails that never came
+ * back still are. */
+START_TEST(test_verdict_wiring_returning_pairs_refute_the_rarely_retry_clue)
+{
+	static const struct gs_pair_stats back = {
+	    .greylisted = 8, .returned = 7, .other_network = 7, .pending = 8};
+	static const struct gs_pair_stats gone = {.greylisted = 8,
+						  .pending = 8};
+	struct gs_group_stats gs[2];
+	struct gs_summary s;
+	struct gs_candidates c;
+	const struct gs_candidate *x;
+
+	gs[0] = group("pool.example", 24, "mail227.wdc16.pool.example", &back);
+	gs[1] = group("bots.example", 24, "mail9.wdc1.bots.example", &gone);
+	gs[0].client_addresses = gs[1].client_addresses = 18;
+	s = summary_of(gs, 2, 2);
+	select_all(&s, NULL, &c);
+	x = find(&c, "pool.example");
+	ck_assert(!x->by_pairs);
+	ck_assert_int_eq(x->verdict, GS_VERDICT_WHITELIST);
+	x = find(&c, "bots.example");
+	ck_assert(!x->by_pairs);
+	ck_assert_int_eq(x->verdict, GS_VERDICT_DO_NOT_WHITELIST);
+	ck_assert(strstr(x->reason, "rarely retry") != NULL);
 	gs_candidates_free(&c);
 }
 END_TEST
@@ -615,6 +646,9 @@ static Suite *suggest_verdict_suite(void)
 	    tc, test_verdict_wiring_too_few_pairs_fall_back_to_the_names);
 	tcase_add_test(tc,
 		       test_verdict_wiring_version_1_falls_back_to_the_names);
+	tcase_add_test(
+	    tc,
+	    test_verdict_wiring_returning_pairs_refute_the_rarely_retry_clue);
 	tcase_add_test(tc, test_verdict_figures_from_pair_stats);
 	tcase_add_test(tc, test_suggest_text_carries_verdicts_and_waits);
 	tcase_add_test(tc, test_suggest_json_one_object_a_line);
