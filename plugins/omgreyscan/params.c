@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "conf.h"
@@ -25,6 +26,7 @@
 #include "instance.h"
 #include "params.h"
 
+#define DIR_MAX_BYTES  4096 /* bytes of a file's directory, NUL included */
 #define STATE_SUFFIX   ".state"
 #define CORRUPT_SUFFIX ".corrupt"
 
@@ -95,6 +97,36 @@ static int check_abs_path(const char *name, const char *path)
 		 "omgreyscan: parameter '%s' must be the absolute path of a "
 		 "file, not '%s'",
 		 name, path != NULL ? path : "");
+	return -1;
+}
+
+/* The directory of a file's absolute path exists: checked when the
+ * configuration is loaded, so that `rsyslogd -N1` tells of a missing
+ * directory instead of the first write, an interval later, in rsyslogd's
+ * own log. The directory may still go away later; the writer reports that
+ * (tests/fault/dir-gone.sh). */
+static int check_dir(const char *name, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t len = slash > path ? (size_t)(slash - path) : 1;
+	char dir[DIR_MAX_BYTES];
+	struct stat st;
+
+	if (len >= sizeof(dir)) {
+		LogError(
+		    0, RS_RET_INVALID_PARAMS,
+		    "omgreyscan: parameter '%s': directory of '%s' too long",
+		    name, path);
+		return -1;
+	}
+	memcpy(dir, path, len);
+	dir[len] = '\0';
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	LogError(0, RS_RET_INVALID_PARAMS,
+		 "omgreyscan: parameter '%s': directory '%s' does not exist "
+		 "(create it, e.g. install -d -m 2750 -g nagios %s)",
+		 name, dir, dir);
 	return -1;
 }
 
@@ -305,6 +337,9 @@ static int finish_paths(instanceData *d)
 	    (d->state_path = concat(d->summary_path, STATE_SUFFIX)) == NULL)
 		return -1;
 	if (check_abs_path("stateFile", d->state_path) != 0)
+		return -1;
+	if (check_dir("summaryFile", d->summary_path) != 0 ||
+	    check_dir("stateFile", d->state_path) != 0)
 		return -1;
 	if (!strcmp(d->state_path, d->summary_path)) {
 		LogError(0, RS_RET_INVALID_PARAMS,

@@ -72,6 +72,10 @@ reject summaryFile "$R" </dev/null
 reject summaryFile "summaryFile=\"relative/s.json\" $R" </dev/null
 reject summaryFile "summaryFile=\"\" $R" </dev/null
 reject summaryFile "summaryFile=\"$GS_WORK/\" $R" </dev/null
+# A missing directory fails the check, not the first write an interval later.
+reject summaryFile "summaryFile=\"$GS_WORK/none/s.json\" $R" </dev/null
+reject stateFile "$S stateFile=\"$GS_WORK/none/s.state\" $R" </dev/null
+reject summaryFile "summaryFile=\"$GS_WORK/s.json/x.json\" $R" </dev/null
 reject stateFile "$S $R stateFile=\"state\"" </dev/null
 reject stateFile "$S $R stateFile=\"$GS_WORK/s.json\"" </dev/null
 reject interval "$S $R interval=\"0\"" </dev/null
