@@ -13,6 +13,8 @@
 #   mmnormalize  action(type="mmnormalize" ruleBase=GS_RULEBASE): the floor
 #                liblognorm sets, with the same rulebase as the module
 #   omgreyscan   action(type="omgreyscan" summaryFile=... ruleBase=...)
+#   nopairs      the same with $GS_PAIRS_PARAM_MAX="0": the open-pair table
+#                off, no mail followed (issue 10), to weigh pair tracking
 #   mmcheck      mmnormalize, then an omfile of the messages it could not
 #                parse (for bench_rs_check, never timed)
 # The parser drops the space rsyslog keeps after the tag, so mmnormalize
@@ -25,10 +27,11 @@
 #       message over one TCP connection, waits until the sentinel has been
 #       written and stops rsyslogd. Time runs from the first byte sent until
 #       then. Sets RUN_NS (wall) and RUN_CPU (rsyslogd's CPU seconds). With
-#       omgreyscan, its summary (written at shutdown) must count every
-#       postgrey message of LOG. When BENCH_RS_ATTACH is set, it is run as
-#       a command with rsyslogd's PID as its argument once rsyslogd is
-#       ready, and BENCH_RS_DETACH (no argument) once the sentinel is there.
+#       omgreyscan and nopairs, its summary (written at shutdown) must count
+#       every postgrey message of LOG. A config rsyslogd rejects (-N1) ends
+#       the benchmark. When BENCH_RS_ATTACH is set, it is run as a command
+#       with rsyslogd's PID as its argument once rsyslogd is ready, and
+#       BENCH_RS_DETACH (no argument) once the sentinel is there.
 #   bench_rs_check NAME LOG LINES
 #       Runs mmcheck on the first LINES lines of LOG; sets CHECK_PG to the
 #       number of their postgrey messages and CHECK_UNPARSED to how many of
@@ -36,6 +39,9 @@
 
 BENCH_RS_ATTACH=
 BENCH_RS_DETACH=
+# The module's parameter that bounds the open-pair table (0: off); empty:
+# the module has none, nopairs cannot run.
+: "${GS_PAIRS_PARAM_MAX=maxPairs}"
 
 # Their variables start with rs_: tests/lib.sh's helpers use other _names
 # (and the shell has no local ones).
@@ -77,6 +83,14 @@ EOF
 		ruleBase="$GS_RULEBASE")
 EOF
 			;;
+		nopairs)
+			[ -n "$GS_PAIRS_PARAM_MAX" ] ||
+				bench_die "nopairs: GS_PAIRS_PARAM_MAX is empty"
+			cat <<EOF
+	action(type="omgreyscan" summaryFile="$GS_WORK/$rs_name.summary.json"
+		ruleBase="$GS_RULEBASE" $GS_PAIRS_PARAM_MAX="0")
+EOF
+			;;
 		*) bench_die "bench_rs_conf: unknown variant '$rs_variant'" ;;
 		esac
 		cat <<EOF
@@ -95,6 +109,8 @@ bench_rs_run() {
 	rs_variant=$2
 	rs_log=$4
 	bench_rs_conf "$rs_name" "$rs_variant" "$3"
+	gs_rsyslog_check "$GS_WORK/$rs_name.conf" ||
+		bench_die "rsyslogd rejects the $rs_variant config: $(cat "$GS_WORK/check.out")"
 	gs_rsyslog_start "$rs_name" "$GS_WORK/$rs_name.conf"
 	rs_pid=$(gs_rsyslog_pid "$rs_name")
 	[ -z "$BENCH_RS_ATTACH" ] || $BENCH_RS_ATTACH "$rs_pid"
@@ -113,7 +129,7 @@ bench_rs_run() {
 	rs_cpu1=$(bench_cpu_s "$rs_pid")
 	[ -z "$BENCH_RS_DETACH" ] || $BENCH_RS_DETACH
 	gs_rsyslog_stop "$rs_name"
-	if [ "$rs_variant" = omgreyscan ]; then
+	if [ "$rs_variant" = omgreyscan ] || [ "$rs_variant" = nopairs ]; then
 		rs_pg=$(grep -c ' postgrey\[' "$rs_log")
 		rs_seen=$(gs_json "$GS_WORK/$rs_name.summary.json" \
 			'$j->{totals}{lines}') || rs_seen=

@@ -12,16 +12,20 @@
 #                    action(type="mmnormalize" ruleBase=...)  stop }
 #   omgreyscan:  if $programname == 'postgrey' then {
 #                    action(type="omgreyscan" ...)  stop }
+#   nopairs:     the same with maxPairs="0": the module without following
+#                the greylisted mails (issue 10's open-pair table off)
 # `stop` is rsyslog's discard (the old "~"): that baseline spends nothing on
 # postgrey's messages, so omgreyscan/discard charges the module with its
 # whole cost, action overhead included; omgreyscan/mmnormalize compares it
-# with parsing alone. Everything else is identical.
+# with parsing alone; omgreyscan/nopairs is the cost of pair tracking.
+# Everything else is identical. GS_PAIRS_PARAM_MAX (bench/lib-rsyslog.sh)
+# names the parameter; empty leaves nopairs out (a module without it).
 #
 # Each variant runs on both logs of GS_BENCH_LOGS (default "default
 # diverse": genlog's default and genlog --diverse, about 20% and 40% of the
 # client names distinct) and with each main-queue worker count of
-# GS_BENCH_WORKERS (default "1 2"). A round runs the three variants one
-# after the other; the best of GS_BENCH_RUNS rounds (default 3) counts.
+# GS_BENCH_WORKERS (default "1 2"). A round runs the variants one after the
+# other; the best of GS_BENCH_RUNS rounds (default 3) counts.
 # Time runs from the first byte sent until a sentinel message sent after the
 # last line has been processed (an omfile action writes a marker file).
 # messages/s = messages / that time. rsyslogd's CPU time (all threads) is
@@ -31,8 +35,9 @@
 # After each omgreyscan run the summary written at shutdown must count every
 # postgrey message; before timing, a sample of each log checks that
 # mmnormalize parses its postgrey messages. Targets: omgreyscan/mmnormalize
-# >= 0.95 and omgreyscan/discard >= 0.80, on both logs, for each worker
-# count. Exit 0 when all runs completed, 1 otherwise.
+# >= 0.95, omgreyscan/discard >= 0.80 and omgreyscan/nopairs >= 0.95 (pair
+# tracking at most 5% slower), on both logs, for each worker count. Exit 0
+# when all runs completed, 1 otherwise.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 . "$top_srcdir/bench/lib.sh"
@@ -41,7 +46,7 @@ set -eu
 
 : "${GS_BENCH_WORKERS:=1 2}"
 LINES=$GS_BENCH_LINES
-VARIANTS="discard mmnormalize omgreyscan"
+VARIANTS="discard mmnormalize omgreyscan${GS_PAIRS_PARAM_MAX:+ nopairs}"
 CHECK_LINES=50000
 
 bench_init
@@ -66,9 +71,9 @@ bench_cell() {
 	c_kind=$1
 	c_log=$2
 	c_w=$3
-	BEST_discard='' BEST_mmnormalize='' BEST_omgreyscan=''
+	BEST_discard='' BEST_mmnormalize='' BEST_omgreyscan='' BEST_nopairs=''
 	# shellcheck disable=SC2034 # read through eval
-	CPU_discard='' CPU_mmnormalize='' CPU_omgreyscan=''
+	CPU_discard='' CPU_mmnormalize='' CPU_omgreyscan='' CPU_nopairs=''
 	c_i=0
 	while [ "$c_i" -lt "$GS_BENCH_RUNS" ]; do
 		for c_v in $VARIANTS; do
@@ -114,12 +119,19 @@ for kind in $GS_BENCH_LOGS; do
 		c_d=$(bench_ratio "$CPU_discard" "$CPU_omgreyscan")
 		echo "    ratio omgreyscan/mmnormalize (msg/s): $r_mm (target >= 0.95); by CPU time: $c_mm"
 		echo "    ratio omgreyscan/discard (msg/s):     $r_d (target >= 0.80); by CPU time: $c_d"
-		printf '  %-8s workers %s  discard %8s  mmnormalize %8s  omgreyscan %8s msg/s  omgreyscan/mmnormalize %s (CPU %s)  omgreyscan/discard %s (CPU %s)\n' \
+		pairs_cell=
+		if [ -n "$BEST_nopairs" ]; then
+			r_p=$(bench_ratio "$BEST_nopairs" "$BEST_omgreyscan")
+			c_p=$(bench_ratio "$CPU_nopairs" "$CPU_omgreyscan")
+			echo "    ratio omgreyscan/nopairs (msg/s):     $r_p (target >= 0.95); by CPU time: $c_p"
+			pairs_cell="  nopairs $(rate "$BEST_nopairs") msg/s  omgreyscan/nopairs $r_p (CPU $c_p)"
+		fi
+		printf '  %-8s workers %s  discard %8s  mmnormalize %8s  omgreyscan %8s msg/s  omgreyscan/mmnormalize %s (CPU %s)  omgreyscan/discard %s (CPU %s)%s\n' \
 			"$kind" "$w" "$(rate "$BEST_discard")" \
 			"$(rate "$BEST_mmnormalize")" "$(rate "$BEST_omgreyscan")" \
-			"$r_mm" "$c_mm" "$r_d" "$c_d" >>"$GS_WORK/table"
+			"$r_mm" "$c_mm" "$r_d" "$c_d" "$pairs_cell" >>"$GS_WORK/table"
 	done
 done
-echo "summary (targets: omgreyscan/mmnormalize >= 0.95, omgreyscan/discard >= 0.80):"
+echo "summary (targets: omgreyscan/mmnormalize >= 0.95, omgreyscan/discard >= 0.80, omgreyscan/nopairs >= 0.95):"
 cat "$GS_WORK/table"
 gs_pass "benchmark done"

@@ -82,17 +82,25 @@ static void usage(FILE *out)
 	    "report\n"
 	    "                         (default %d, 0: all)\n"
 	    "report options:\n"
-	    "  -j, --json             print JSON instead of a table\n"
-	    "  -l, --limit N          rows (default 20, 0: all)\n"
+	    "  -j, --json             print one JSON object: the window, the "
+	    "totals\n"
+	    "                         and the rows (all of them unless "
+	    "--limit)\n"
+	    "  -l, --limit N          rows (default 20 in the table, all in "
+	    "JSON; 0: all)\n"
 	    "suggest options:\n"
 	    "  -W, --whitelist FILE   postgrey client whitelist (repeatable; "
 	    "default\n"
 	    "                         "
 	    "/etc/postgrey/whitelist_clients{,.local})\n"
 	    "  -i, --ignore FILE      domains never to suggest (default %s)\n"
-	    "  -t, --threshold N      least greylistings (new + early_retry) "
+	    "  -n, --min-greylisted N least greylistings (new + early_retry) "
 	    "to\n"
-	    "                         suggest a domain (default %d)\n"
+	    "                         suggest a domain (default %d; "
+	    "-t, --threshold\n"
+	    "                         is the same)\n"
+	    "  -j, --json             one JSON object per candidate and line "
+	    "(JSON Lines)\n"
 	    "\n"
 	    "FILE may be plain or gzip-compressed, or - for standard input. "
 	    "Give\n"
@@ -359,7 +367,7 @@ static int cmd_report(int argc, char **argv)
 	};
 	struct gs_summary sum = {0};
 	char err[GS_ERRLEN];
-	bool json = false;
+	bool json = false, have_limit = false;
 	unsigned long limit = 20;
 	int c, rc = EXIT_FAILURE;
 
@@ -372,6 +380,7 @@ static int cmd_report(int argc, char **argv)
 			if (!gs_parse_ulong(optarg, 0, ULONG_MAX, &limit))
 				return bad_usage("invalid --limit '%s'",
 						 optarg);
+			have_limit = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -382,6 +391,10 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return bad_usage("%s", "report: give exactly one SUMMARY file");
+	/* Scripts get every row unless they ask for fewer; people the
+	 * busiest 20. */
+	if (json && !have_limit)
+		limit = 0;
 	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", progname, err);
 		return EXIT_FAILURE;
@@ -396,42 +409,55 @@ static int cmd_report(int argc, char **argv)
 	return rc;
 }
 
-static int cmd_suggest(int argc, char **argv)
+/* What `greyscan suggest` was asked for. */
+struct suggest_args {
+	const char *wl_paths[MAX_WHITELISTS];
+	size_t n_wl;
+	const char *ignore_path; /* NULL: the default, which may be missing */
+	struct gs_suggest_opts sopts;
+	bool json;
+	const char *summary;
+};
+
+/* Fills a from argv. -1 to go on, or the exit status. */
+static int parse_suggest(int argc, char **argv, struct suggest_args *a)
 {
 	static const struct option opts[] = {
 	    {"whitelist", required_argument, NULL, 'W'},
 	    {"ignore", required_argument, NULL, 'i'},
+	    {"min-greylisted", required_argument, NULL, 'n'},
+	    /* the old name, kept: check_greyscan's -t is its timeout */
 	    {"threshold", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *wl_paths[MAX_WHITELISTS];
-	size_t n_wl = 0;
-	const char *ignore_path = NULL;
-	struct gs_suggest_opts sopts;
-	struct gs_summary sum = {0};
-	struct gs_whitelist *wl = NULL;
-	struct gs_ignore *ig = NULL;
-	char err[GS_ERRLEN];
 	unsigned long v;
-	int c, rc = EXIT_FAILURE;
+	int c;
 
-	gs_suggest_opts_default(&sopts);
-	while ((c = getopt_long(argc, argv, "W:i:t:h", opts, NULL)) != -1) {
+	memset(a, 0, sizeof(*a));
+	gs_suggest_opts_default(&a->sopts);
+	while ((c = getopt_long(argc, argv, "W:i:n:t:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'W':
-			if (n_wl == MAX_WHITELISTS)
+			if (a->n_wl == MAX_WHITELISTS)
 				return bad_usage("%s", "too many --whitelist");
-			wl_paths[n_wl++] = optarg;
+			a->wl_paths[a->n_wl++] = optarg;
 			break;
 		case 'i':
-			ignore_path = optarg;
+			a->ignore_path = optarg;
 			break;
+		case 'n':
 		case 't':
 			if (!gs_parse_ulong(optarg, 1, UINT32_MAX, &v))
-				return bad_usage("invalid --threshold '%s'",
-						 optarg);
-			sopts.threshold = v;
+				return bad_usage(
+				    c == 'n' ? "invalid --min-greylisted '%s'"
+					     : "invalid --threshold '%s'",
+				    optarg);
+			a->sopts.threshold = v;
+			break;
+		case 'j':
+			a->json = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -443,19 +469,36 @@ static int cmd_suggest(int argc, char **argv)
 	if (argc - optind != 1)
 		return bad_usage("%s",
 				 "suggest: give exactly one SUMMARY file");
-	sopts.ignore_file = ignore_path;
+	a->summary = argv[optind];
+	a->sopts.ignore_file = a->ignore_path;
+	return -1;
+}
 
-	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0)
+static int cmd_suggest(int argc, char **argv)
+{
+	struct suggest_args a;
+	struct gs_summary sum = {0};
+	struct gs_whitelist *wl = NULL;
+	struct gs_ignore *ig = NULL;
+	char err[GS_ERRLEN];
+	int rc;
+
+	rc = parse_suggest(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_FAILURE;
+	if (gs_summary_read(a.summary, &sum, err, sizeof(err)) < 0)
 		goto fail;
-	wl = gs_whitelist_load_default((const char *const *)wl_paths, n_wl, err,
-				       sizeof(err));
+	wl = gs_whitelist_load_default(a.wl_paths, a.n_wl, err, sizeof(err));
 	if (wl == NULL)
 		goto fail;
-	ig = gs_ignore_load_default(ignore_path, err, sizeof(err));
+	ig = gs_ignore_load_default(a.ignore_path, err, sizeof(err));
 	if (ig == NULL)
 		goto fail;
-	if (gs_suggest_write(stdout, &sum, wl, ig, &sopts, time(NULL), err,
-			     sizeof(err)) < 0)
+	if ((a.json ? gs_suggest_json(stdout, &sum, wl, ig, &a.sopts, err,
+				      sizeof(err))
+		    : gs_suggest_write(stdout, &sum, wl, ig, &a.sopts,
+				       time(NULL), err, sizeof(err))) < 0)
 		goto fail;
 	rc = EXIT_SUCCESS;
 	goto out;

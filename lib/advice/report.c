@@ -1,11 +1,15 @@
 /* The views of a summary for `greyscan report`: an aligned table for people
- * and a JSON array for scripts, both one row per group in summary order.
- * When the summary lists only the busiest groups (totals.groups is larger
- * than its domains), the table ends with a line that says so.
+ * and a JSON object for scripts (the window, the totals and the rows), both
+ * one row per group in summary order. When the summary lists only the
+ * busiest groups (totals.groups is larger than its domains), the table ends
+ * with a line that says so.
  *
- * Delays in the table are short and human-friendly, two units at most:
- * "42s", "5m12s", "3h04m", "2d01h"; "-" when the group had no delayed
- * passes. The JSON view gives them in plain seconds. */
+ * Delays and waits in the table are short and human-friendly, two units at
+ * most: "42s", "5m12s", "3h04m", "2d01h"; "-" when the group had no
+ * delayed passes (delays) or no pair passed (waits). The wait and
+ * never-passed columns show "n/a" for a summary without pair evidence
+ * (version 1). The JSON view gives them in plain seconds, null when not
+ * known. */
 #include "gs_config.h"
 
 #include "advice/report.h"
@@ -20,6 +24,8 @@
 
 #include "base/duration.h"
 #include "base/json.h"
+#include "advice/evidence_json.h"
+#include "advice/verdict.h"
 
 #define NUM_LEN 24   /* bytes of a uint64 in decimal, NUL included */
 #define COL_GAP "  " /* between table columns */
@@ -32,6 +38,9 @@ enum col {
 	COL_DELAYED,
 	COL_MEDIAN,
 	COL_MAX,
+	COL_WAIT,
+	COL_P90,
+	COL_NEVER,
 	COL_ADDRS,
 	COL_NETS,
 	COL_EXAMPLE,
@@ -39,9 +48,11 @@ enum col {
 };
 
 static const char *const col_title[N_COLS] = {
-    "#",      "DOMAIN", "NEW",	 "EARLY-RETRY", "DELAYED",
-    "MEDIAN", "MAX",	"ADDRS", "NETS",	"EXAMPLE",
+    "#",      "DOMAIN", "NEW",	       "EARLY-RETRY", "DELAYED",
+    "MEDIAN", "MAX",	"WAIT-MEDIAN", "WAIT-P90",    "NEVER-PASSED",
+    "ADDRS",  "NETS",	"EXAMPLE",
 };
+#define NO_EVIDENCE "n/a" /* the wait columns of a version 1 summary */
 
 /* Text columns are left-aligned, numbers right-aligned. */
 static int col_left(enum col c)
@@ -64,6 +75,25 @@ struct row {
 	char num[N_COLS][NUM_LEN];
 };
 
+/* The wait and never-passed columns from the pair evidence. */
+static void fill_waits(struct row *r, const struct gs_group_stats *g)
+{
+	const struct gs_pair_stats *p = &g->pairs;
+	struct gs_pair_figures f;
+
+	if (!g->has_pairs) {
+		snprintf(r->num[COL_WAIT], NUM_LEN, NO_EVIDENCE);
+		snprintf(r->num[COL_P90], NUM_LEN, NO_EVIDENCE);
+		snprintf(r->num[COL_NEVER], NUM_LEN, NO_EVIDENCE);
+		return;
+	}
+	format_delay(r->num[COL_WAIT], NUM_LEN, p->has_wait, p->wait_median_s);
+	format_delay(r->num[COL_P90], NUM_LEN, p->has_wait, p->wait_p90_s);
+	gs_verdict_figures(p, &f);
+	snprintf(r->num[COL_NEVER], NUM_LEN, "%" PRIu64,
+		 gs_verdict_never_passed(&f));
+}
+
 static void fill_row(struct row *r, const struct gs_group_stats *g, size_t rank)
 {
 	memset(r, 0, sizeof(*r));
@@ -76,6 +106,7 @@ static void fill_row(struct row *r, const struct gs_group_stats *g, size_t rank)
 	format_delay(r->num[COL_MEDIAN], NUM_LEN, g->delay_count,
 		     g->delay_median_s);
 	format_delay(r->num[COL_MAX], NUM_LEN, g->delay_count, g->delay_max_s);
+	fill_waits(r, g);
 	snprintf(r->num[COL_ADDRS], NUM_LEN, "%" PRIu32, g->client_addresses);
 	snprintf(r->num[COL_NETS], NUM_LEN, "%" PRIu32, g->networks);
 	for (int c = 0; c < N_COLS; c++)
@@ -218,6 +249,91 @@ static struct json_object *row_to_json(const struct gs_group_stats *g,
 		(void)gs_json_add_null(o, "example"); /* cannot fail */
 	else if (gs_json_add_str(o, "example", g->examples[0]) < 0)
 		goto fail;
+	if ((g->has_pairs ? gs_json_add(o, "pairs", gs_evidence_json(g))
+			  : gs_json_add_null(o, "pairs")) < 0)
+		goto fail;
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
+}
+
+/* A time, or null for 0 (no event yet), as the summary writes them. */
+static int add_time(struct json_object *o, const char *key, time_t t)
+{
+	return t != 0 ? gs_json_add_time(o, key, t) : gs_json_add_null(o, key);
+}
+
+/* A figure of version 2, null in a summary without pair evidence. */
+static int add_v2_count(struct json_object *o, const char *key,
+			const struct gs_summary *s, uint64_t v)
+{
+	return s->version >= 2 ? gs_json_add_count(o, key, v)
+			       : gs_json_add_null(o, key);
+}
+
+static struct json_object *window_to_json(const struct gs_summary *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	if (add_time(o, "start", s->window_start) < 0 ||
+	    add_time(o, "end", s->window_end) < 0 ||
+	    gs_json_add_count(o, "seconds", s->window_s) < 0 ||
+	    add_v2_count(o, "retry_window", s, s->retry_window_s) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *totals_to_json(const struct gs_summary *s)
+{
+	const struct gs_totals *t = &s->totals;
+	struct json_object *o = json_object_new_object();
+	int c;
+
+	if (o == NULL)
+		return NULL;
+	if (gs_json_add_count(o, "lines", t->lines) < 0 ||
+	    gs_json_add_count(o, "actions", t->actions) < 0 ||
+	    gs_json_add_count(o, "unparsed", t->unparsed) < 0 ||
+	    gs_json_add_count(o, "ignored", t->ignored) < 0 ||
+	    gs_json_add_count(o, "evicted", t->evicted) < 0 ||
+	    gs_json_add_count(o, "too_old", t->too_old) < 0)
+		goto fail;
+	for (c = 0; c < GS_C_COUNT; c++)
+		if (gs_json_add_count(o, gs_counter_name(c),
+				      t->per_counter[c]) < 0)
+			goto fail;
+	if (gs_json_add_count(o, "groups", t->groups) < 0 ||
+	    add_v2_count(o, "pairs_evicted", s, t->pairs_evicted) < 0 ||
+	    add_v2_count(o, "pairs_open", s, t->pairs_open) < 0)
+		goto fail;
+	return o;
+fail:
+	json_object_put(o);
+	return NULL;
+}
+
+static struct json_object *report_to_json(const struct gs_summary *s, size_t n)
+{
+	struct json_object *o = json_object_new_object(), *rows;
+	size_t i;
+
+	if (o == NULL)
+		return NULL;
+	if (gs_json_add_int(o, "summary_version", s->version) < 0 ||
+	    add_time(o, "generated", s->generated) < 0 ||
+	    gs_json_add(o, "window", window_to_json(s)) < 0 ||
+	    gs_json_add(o, "totals", totals_to_json(s)) < 0 ||
+	    gs_json_add(o, "domains", json_object_new_array()) < 0 ||
+	    !json_object_object_get_ex(o, "domains", &rows))
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (gs_json_push(rows, row_to_json(&s->groups[i], i + 1)) < 0)
+			goto fail;
 	return o;
 fail:
 	json_object_put(o);
@@ -226,24 +342,20 @@ fail:
 
 int gs_report_json(FILE *out, const struct gs_summary *s, size_t limit)
 {
-	struct json_object *a = json_object_new_array();
-	size_t n = shown_rows(s, limit), i;
+	struct json_object *o = report_to_json(s, shown_rows(s, limit));
 	const char *text;
 	int rc = -1;
 
-	if (a == NULL)
+	if (o == NULL)
 		goto nomem;
-	for (i = 0; i < n; i++)
-		if (gs_json_push(a, row_to_json(&s->groups[i], i + 1)) < 0)
-			goto nomem;
-	text = json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN);
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	if (text == NULL)
 		goto nomem;
 	rc = fputs(text, out) == EOF || putc('\n', out) == EOF ? -1 : 0;
-	json_object_put(a);
+	json_object_put(o);
 	return finish(out, rc);
 nomem:
-	json_object_put(a);
+	json_object_put(o);
 	errno = ENOMEM;
 	return -1;
 }

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/duration.h"
 
@@ -175,6 +176,33 @@ enum gs_verdict gs_verdict_judge(const struct gs_pair_figures *f, char *reason,
 	if (2 * e.other >= e.returned)
 		return judge_pool(&e, reason, reasonlen);
 	return judge_single(&e, reason, reasonlen);
+}
+
+void gs_verdict_figures(const struct gs_pair_stats *st,
+			struct gs_pair_figures *f)
+{
+	uint64_t seen = st->returned > UINT64_MAX - st->never_returned
+			    ? UINT64_MAX
+			    : st->returned + st->never_returned;
+
+	memset(f, 0, sizeof(*f));
+	f->returned = st->returned;
+	f->other_network = st->other_network;
+	f->passed = st->passed;
+	f->expired = st->expired;
+	f->never_returned = st->never_returned;
+	f->pending = st->greylisted > seen ? st->greylisted - seen : 0;
+	f->has_wait = st->has_wait;
+	f->wait_median_s = st->wait_median_s;
+	f->wait_p90_s = st->wait_p90_s;
+}
+
+uint64_t gs_verdict_never_passed(const struct gs_pair_figures *f)
+{
+	struct evidence e;
+
+	gather(f, &e);
+	return e.stuck;
 }
 
 const char *gs_verdict_name(enum gs_verdict v)

@@ -59,6 +59,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "summary/summary.h"
+
 #define GS_VERDICT_MIN_PAIRS		 20
 #define GS_VERDICT_SUFFER_P90_S		 1800 /* seconds */
 #define GS_VERDICT_NEVER_PASSED_PERMILLE 50
@@ -100,6 +102,19 @@ struct gs_pair_figures {
  * words such as "371 of 383 greylisted mails never came back". */
 enum gs_verdict gs_verdict_judge(const struct gs_pair_figures *f, char *reason,
 				 size_t reasonlen);
+
+/* The figures of a summary's pair stats (summary.h): pending is the open
+ * pairs not seen again yet, greylisted - returned - never_returned (0 if
+ * inconsistent figures give less). Pairs dropped from a full pair table
+ * count there too: their fate is as unknown as an open pair's, so they
+ * weigh towards too few, never towards a verdict. */
+void gs_verdict_figures(const struct gs_pair_stats *st,
+			struct gs_pair_figures *f);
+
+/* The pairs that came back but expired without passing, as the rule counts
+ * them ("never passed"): expired - never_returned, at most returned -
+ * passed. Mail a real sender tried to deliver and that never got through. */
+uint64_t gs_verdict_never_passed(const struct gs_pair_figures *f);
 
 /* "too-few", "whitelist", "do-not-whitelist", "not-needed". */
 const char *gs_verdict_name(enum gs_verdict v);

@@ -2,9 +2,9 @@
  *
  * Concurrency & locking: a grouper is read-only after gs_grouper_new(), and
  * libpsl's lookups only read its context, so gs_group_of() may run in any
- * number of threads at once without a lock. A group cache has no lock: it
- * belongs to one thread (each thread makes its own for the shared
- * grouper). */
+ * number of threads at once without a lock. A memo of suffixes
+ * (gs_group_of_memo) has no lock: it is one group cache's, which belongs to
+ * one thread. */
 #include "gs_config.h"
 
 #include "input/group.h"
@@ -20,6 +20,7 @@
 #include "base/addr.h"
 #include "base/error.h"
 #include "base/utf8.h"
+#include "input/group_int.h"
 
 #define GS_HOST_NAME_MAX 253 /* bytes of a DNS name without the final dot */
 #define GS_STRIP_MAX	 10  /* labels "strip:N" may drop */
@@ -132,60 +133,56 @@ bad:
 			 text, GS_STRIP_MAX);
 }
 
-static bool is_name_byte(unsigned char c)
+/* A byte of a label other than UTF-8: a letter, a digit, '-' or '_'. */
+static bool is_label_byte(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+	/* c | 0x20 makes 'A'..'Z' 'a'..'z' and nothing else a letter. */
+	return (unsigned char)((c | 0x20) - 'a') < 26 ||
+	       (unsigned char)(c - '0') < 10 || c == '-' || c == '_';
 }
 
 /* A host name here: letters, digits, '-', '_' and well-formed UTF-8, in
- * non-empty dot-separated labels, at most GS_HOST_NAME_MAX bytes. */
-static bool is_host_name(const char *name, size_t len)
+ * non-empty dot-separated labels, at most GS_HOST_NAME_MAX bytes. *ascii
+ * tells whether it has no byte from 0x80 up (set only when it is one). */
+static bool is_host_name(const char *name, size_t len, bool *ascii)
 {
 	const unsigned char *s = (const unsigned char *)name;
-	size_t i = 0, seq;
-	bool label_empty = true;
+	size_t i, seq, label = 0; /* where the current label starts */
+	bool high = false;
 
 	if (len == 0 || len > GS_HOST_NAME_MAX)
 		return false;
-	while (i < len) {
+	for (i = 0; i < len; i++) {
 		if (s[i] == '.') {
-			if (label_empty)
+			if (i == label)
 				return false;
-			label_empty = true;
-			i++;
-			continue;
-		}
-		if (s[i] < 0x80) {
-			if (!is_name_byte(s[i]))
-				return false;
-			seq = 1;
-		} else {
+			label = i + 1;
+		} else if (s[i] >= 0x80) {
 			seq = gs_utf8_seq_len(s + i, len - i);
 			if (seq == 0)
 				return false;
+			high = true;
+			i += seq - 1;
+		} else if (!is_label_byte(s[i])) {
+			return false;
 		}
-		label_empty = false;
-		i += seq;
 	}
-	return !label_empty;
+	if (label == len)
+		return false;
+	*ascii = !high;
+	return true;
 }
 
-/* An address written as a name ("192.0.2.1"), or a name whose last label is
- * all digits, which no top-level domain is (RFC 3696, section 2). */
+/* For a host name: an address written as a name ("192.0.2.1"; IPv6 is no
+ * host name), or a name whose last label is all digits, which no
+ * top-level domain is (RFC 3696, section 2). Either ends in a label of
+ * digits. */
 static bool is_ip_literal(const char *name, size_t len)
 {
-	struct gs_addr a;
-	const char *last = name;
-	size_t i;
+	const char *p;
 
-	if (gs_addr_parse(name, &a))
-		return true;
-	for (i = 0; i < len; i++)
-		if (name[i] == '.')
-			last = name + i + 1;
-	for (; last < name + len; last++)
-		if (*last < '0' || *last > '9')
+	for (p = name + len; p > name && p[-1] != '.'; p--)
+		if (p[-1] < '0' || p[-1] > '9')
 			return false;
 	return true;
 }
@@ -248,8 +245,113 @@ static unsigned count_labels(const char *name)
 	return n;
 }
 
-/* The group of a valid, lower-cased host name, in place. */
-static void group_name(const struct gs_grouper *g, char name[GS_GROUP_MAX])
+/* --- registrable domains, and their memo of suffixes --- */
+
+/* libpsl reads no more than the last 9 labels of a name (libpsl 0.21,
+ * psl_registrable_domain). */
+#define PSL_LABELS_READ 9
+
+/* The registrable domain of the suffix s of a name, from memo: true and
+ * *reg (a pointer into s, or NULL for none) when it is there. An entry's
+ * part is that domain, none when its length is 0. */
+static bool memo_get(struct gs_group_table *memo, const char *s,
+		     const char **reg)
+{
+	const struct gs_group_entry *hit;
+	struct gs_group_entry *set;
+	size_t len = strlen(s);
+
+	if (len > GS_GROUP_CACHE_NAME_MAX)
+		return false;
+	hit = gs_group_table_find(memo, s, len, gs_group_table_hash(s, len),
+				  &set);
+	if (hit == NULL)
+		return false;
+	*reg = hit->group_len > 0 ? s + hit->group_off : NULL;
+	return true;
+}
+
+/* Enters the suffix s with its registrable domain reg (NULL: none). */
+static void memo_put(struct gs_group_table *memo, const char *s,
+		     const char *reg)
+{
+	struct gs_group_entry *set;
+	size_t len = strlen(s), off = reg != NULL ? (size_t)(reg - s) : 0;
+	uint32_t hash;
+
+	if (len > GS_GROUP_CACHE_NAME_MAX)
+		return;
+	hash = gs_group_table_hash(s, len);
+	if (gs_group_table_find(memo, s, len, hash, &set) == NULL)
+		(void)gs_group_table_put(set, s, len, hash, off,
+					 reg != NULL ? len - off : 0);
+}
+
+/* The last n labels of name (all of it when it has no more). NULL when
+ * the name has a byte from 0x80 up. */
+static const char *ascii_last_labels(const char *name, unsigned n)
+{
+	const char *p, *start = name;
+	unsigned dots = 0;
+
+	for (p = name; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80)
+			return NULL;
+	while (p > name) {
+		p--;
+		if (*p == '.' && ++dots == n) {
+			start = p + 1;
+			break;
+		}
+	}
+	return start;
+}
+
+/* psl_registrable_domain(g->psl, name) for a valid, lower-cased host name,
+ * through the memo of suffixes unless that is NULL. libpsl asks
+ * is_public_suffix() of every suffix of the name in turn, the whole name
+ * first, a walk of its list each (thousands of instructions), and returns
+ * the suffix one label longer than the first public one. So, for a suffix
+ * S = L.P with P, its parent, S without its first label:
+ *   reg(S) = NULL when S is a public suffix (a single label always is),
+ *   else reg(P), or S itself when P has none (P is a public suffix);
+ * and a name with more than PSL_LABELS_READ labels has the reg of its
+ * last ones, all that libpsl reads. Walking towards the top-level domain
+ * until the memo knows a suffix's answer, then back, a new host of a known
+ * domain costs one question instead of one a label. Names with non-ASCII
+ * bytes go to libpsl whole: it converts them to punycode, whose labels
+ * need not be the name's. */
+static const char *registrable(const struct gs_grouper *g,
+			       struct gs_group_table *memo, const char *name)
+{
+	const char *chain[PSL_LABELS_READ], *s, *dot, *reg = NULL;
+	size_t n = 0;
+
+	s = memo != NULL ? ascii_last_labels(name, PSL_LABELS_READ) : NULL;
+	if (s == NULL)
+		return psl_registrable_domain(g->psl, name);
+	/* The name itself is the cache's to keep, not the memo's. */
+	while ((dot = strchr(s, '.')) != NULL &&
+	       (s == name || !memo_get(memo, s, &reg))) {
+		chain[n++] = s;
+		s = dot + 1;
+	}
+	while (n > 0) {
+		s = chain[--n];
+		if (psl_is_public_suffix(g->psl, s))
+			reg = NULL;
+		else if (reg == NULL)
+			reg = s;
+		if (s != name)
+			memo_put(memo, s, reg);
+	}
+	return reg;
+}
+
+/* The group of a valid, lower-cased host name, in place, with the memo
+ * of suffixes (NULL: none). */
+static void group_name(const struct gs_grouper *g, struct gs_group_table *memo,
+		       char name[GS_GROUP_MAX])
 {
 	const char *reg;
 	unsigned labels;
@@ -264,40 +366,44 @@ static void group_name(const struct gs_grouper *g, char name[GS_GROUP_MAX])
 	}
 	/* NULL for a public suffix itself or a single label: these group as
 	 * themselves. */
-	reg = psl_registrable_domain(g->psl, name);
+	reg = registrable(g, memo, name);
 	if (reg != NULL && reg != name)
 		memmove(name, reg, strlen(reg) + 1);
 }
 
 /* True when client_name gives a group by name, written to out. */
-static bool group_by_name(const struct gs_grouper *g, const char *client_name,
+static bool group_by_name(const struct gs_grouper *g,
+			  struct gs_group_table *memo, const char *client_name,
 			  char out[GS_GROUP_MAX])
 {
 	size_t len;
+	bool ascii;
 
 	if (client_name == NULL || strcasecmp(client_name, "unknown") == 0)
 		return false;
 	len = strlen(client_name);
 	if (len > 0 && client_name[len - 1] == '.')
 		len--;
-	if (!is_host_name(client_name, len) || is_ip_literal(client_name, len))
+	if (!is_host_name(client_name, len, &ascii) ||
+	    is_ip_literal(client_name, len))
 		return false;
 	if (lower_name(client_name, len, out) < 0)
 		return false;
-	/* Normalisation may have made characters a name cannot have. */
-	if (!is_host_name(out, strlen(out)))
+	/* Unicode normalisation may have made characters a name cannot
+	 * have; lower-casing ASCII letters cannot. */
+	if (!ascii && !is_host_name(out, strlen(out), &ascii))
 		return false;
-	group_name(g, out);
+	group_name(g, memo, out);
 	return true;
 }
 
-int gs_group_of(const struct gs_grouper *g, const char *client_name,
-		const char *client_address, char out[GS_GROUP_MAX],
-		enum gs_group_kind *kind)
+int gs_group_of_memo(const struct gs_grouper *g, struct gs_group_table *memo,
+		     const char *client_name, const char *client_address,
+		     char out[GS_GROUP_MAX], enum gs_group_kind *kind)
 {
 	struct gs_addr a;
 
-	if (group_by_name(g, client_name, out)) {
+	if (group_by_name(g, memo, client_name, out)) {
 		*kind = GS_KIND_NAME;
 		return 0;
 	}
@@ -310,174 +416,10 @@ int gs_group_of(const struct gs_grouper *g, const char *client_name,
 	return 0;
 }
 
-/* --- the group cache --- */
-
-/* One cached name in 64 bytes, a cache line. Its group is the part
- * key[group_off, group_off + group_len): a registrable domain, or the last
- * labels, is a suffix of the lower-cased name (before a trailing dot). */
-struct cache_entry {
-	uint32_t hash;
-	uint8_t key_len; /* 0: the entry is empty */
-	uint8_t group_off;
-	uint8_t group_len;
-	char key[GS_GROUP_CACHE_NAME_MAX];
-};
-
-_Static_assert(sizeof(struct cache_entry) == 64, "one cache line per entry");
-_Static_assert(GS_GROUP_CACHE_NAME_MAX <= UINT8_MAX, "lengths fit uint8_t");
-
-struct gs_group_cache {
-	const struct gs_grouper *g;
-	/* Sets of two entries, e[2i] the more recently used; when e[2i + 1]
-	 * is in use, so is e[2i]. */
-	struct cache_entry *e;
-	size_t set_mask;
-	uint64_t lookups, hits;
-	size_t held;
-};
-
-struct gs_group_cache *gs_group_cache_new(const struct gs_grouper *g,
-					  size_t slots, char *err,
-					  size_t errlen)
+int gs_group_of(const struct gs_grouper *g, const char *client_name,
+		const char *client_address, char out[GS_GROUP_MAX],
+		enum gs_group_kind *kind)
 {
-	struct gs_group_cache *c = NULL;
-	size_t n = 2;
-
-	if (g == NULL) {
-		gs_seterr(err, errlen, "group cache: no grouper");
-		goto fail;
-	}
-	if (slots > GS_GROUP_CACHE_MAX_SLOTS) {
-		gs_seterr(err, errlen, "group cache: %zu slots, at most %u",
-			  slots, GS_GROUP_CACHE_MAX_SLOTS);
-		goto fail;
-	}
-	while (n < slots)
-		n *= 2;
-	c = calloc(1, sizeof(*c));
-	if (c == NULL || (c->e = calloc(n, sizeof(*c->e))) == NULL) {
-		gs_seterr(err, errlen, "group cache: %s", strerror(errno));
-		goto fail;
-	}
-	c->g = g;
-	c->set_mask = n / 2 - 1;
-	return c;
-fail:
-	gs_group_cache_free(c);
-	return NULL;
-}
-
-void gs_group_cache_free(struct gs_group_cache *c)
-{
-	if (c == NULL)
-		return;
-	free(c->e);
-	free(c);
-}
-
-/* The key of a client name: ASCII letters lower-cased, which is all that
- * case changes in an ASCII name's group (a name with other non-ASCII bytes
- * goes through libpsl's Unicode lower-casing, so it is kept as written).
- * false when the name is empty or too long to cache. */
-static bool make_key(const char *name, char key[GS_GROUP_CACHE_NAME_MAX],
-		     size_t *len, uint32_t *hash)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-	bool ascii = true;
-	size_t i, n;
-
-	for (n = 0; name[n] != '\0'; n++) {
-		if (n == GS_GROUP_CACHE_NAME_MAX)
-			return false;
-		if ((unsigned char)name[n] >= 0x80)
-			ascii = false;
-		key[n] = name[n] >= 'A' && name[n] <= 'Z'
-			     ? (char)(name[n] - 'A' + 'a')
-			     : name[n];
-	}
-	if (n == 0)
-		return false;
-	if (!ascii)
-		memcpy(key, name, n);
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 16777619u;
-	}
-	*len = n;
-	*hash = h;
-	return true;
-}
-
-/* Enters key with its group into set, as the most recently used, unless
- * the group is not a part of the key (Unicode normalisation). */
-static void remember(struct gs_group_cache *c, struct cache_entry *set,
-		     const char *key, size_t len, uint32_t hash,
-		     const char *group)
-{
-	size_t glen = strlen(group), end = len;
-
-	if (glen > end)
-		return;
-	if (memcmp(key + end - glen, group, glen) != 0) {
-		if (key[end - 1] != '.' || glen > --end ||
-		    memcmp(key + end - glen, group, glen) != 0)
-			return;
-	}
-	if (set[0].key_len == 0 || set[1].key_len == 0)
-		c->held++;
-	if (set[0].key_len != 0)
-		set[1] = set[0];
-	set[0].hash = hash;
-	set[0].key_len = (uint8_t)len;
-	set[0].group_off = (uint8_t)(end - glen);
-	set[0].group_len = (uint8_t)glen;
-	memcpy(set[0].key, key, len);
-}
-
-int gs_group_cache_of(struct gs_group_cache *c, const char *client_name,
-		      const char *client_address, char out[GS_GROUP_MAX],
-		      enum gs_group_kind *kind)
-{
-	char key[GS_GROUP_CACHE_NAME_MAX];
-	struct cache_entry *set = NULL, tmp;
-	uint32_t hash;
-	size_t len, i;
-
-	if (c == NULL) {
-		out[0] = '\0';
-		return -1;
-	}
-	c->lookups++;
-	if (client_name != NULL && make_key(client_name, key, &len, &hash)) {
-		set = &c->e[(hash & c->set_mask) * 2];
-		for (i = 0; i < 2; i++) {
-			if (set[i].key_len != len || set[i].hash != hash ||
-			    memcmp(set[i].key, key, len) != 0)
-				continue;
-			if (i == 1) {
-				tmp = set[0];
-				set[0] = set[1];
-				set[1] = tmp;
-			}
-			memcpy(out, set[0].key + set[0].group_off,
-			       set[0].group_len);
-			out[set[0].group_len] = '\0';
-			*kind = GS_KIND_NAME;
-			c->hits++;
-			return 0;
-		}
-	}
-	if (gs_group_of(c->g, client_name, client_address, out, kind) != 0)
-		return -1;
-	if (set != NULL && *kind == GS_KIND_NAME)
-		remember(c, set, key, len, hash, out);
-	return 0;
-}
-
-void gs_group_cache_counts(const struct gs_group_cache *c, uint64_t *lookups,
-			   uint64_t *hits, size_t *held)
-{
-	*lookups = c != NULL ? c->lookups : 0;
-	*hits = c != NULL ? c->hits : 0;
-	*held = c != NULL ? c->held : 0;
+	return gs_group_of_memo(g, NULL, client_name, client_address, out,
+				kind);
 }

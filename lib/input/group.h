@@ -65,11 +65,15 @@ int gs_group_of(const struct gs_grouper *g, const char *client_name,
  * results of kind GS_KIND_NAME, which depend on the client name alone, keyed
  * by the name with ASCII letters lower-cased (a name with any non-ASCII
  * byte is keyed exactly as written); names longer than
- * GS_GROUP_CACHE_NAME_MAX bytes are looked up every time. Bounded: a fixed
- * number of entries, the least recently used of two candidates replaced.
- * Not thread-safe: one cache per thread, all sharing the read-only grouper. */
+ * GS_GROUP_CACHE_NAME_MAX bytes are looked up every time. A name missing
+ * from it is grouped with the help of a memo of the registrable domains of
+ * names' suffixes (a name without its first labels, ASCII names only): a
+ * new host of a known domain then costs libpsl one lookup, not one a label.
+ * Bounded: a fixed number of entries (and a quarter of that for the memo),
+ * the least recently used of two candidates replaced. Not thread-safe: one
+ * cache per thread, all sharing the read-only grouper. */
 #define GS_GROUP_CACHE_NAME_MAX	     57	   /* bytes of a cached client name */
-#define GS_GROUP_CACHE_DEFAULT_SLOTS 65536 /* 4 MiB of entries */
+#define GS_GROUP_CACHE_DEFAULT_SLOTS 65536 /* 4 MiB, with 1 MiB of memo */
 #define GS_GROUP_CACHE_MAX_SLOTS     (1u << 22)
 
 struct gs_group_cache;

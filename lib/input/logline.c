@@ -56,16 +56,39 @@ static bool valid_clock(const struct stamp *s)
 	return s->hour <= 23 && s->min <= 59 && s->sec <= 60;
 }
 
-/* "Jan".."Dec" -> 1..12, 0 otherwise. */
+/* True when the month name at p continues with the two letters of rest. */
+static bool name_ends(const char *p, const char rest[2])
+{
+	return p[1] == rest[0] && p[2] == rest[1];
+}
+
+/* "Jan".."Dec" -> 1..12, 0 otherwise. By the first letter, so that a name
+ * costs one to three comparisons: every line's timestamp comes here. */
 static int month_number(const char *p)
 {
-	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	int m;
-
-	for (m = 0; m < 12; m++)
-		if (memcmp(p, names + 3 * m, 3) == 0)
-			return m + 1;
-	return 0;
+	switch (p[0]) {
+	case 'J':
+		return name_ends(p, "an")   ? 1
+		       : name_ends(p, "un") ? 6
+		       : name_ends(p, "ul") ? 7
+					    : 0;
+	case 'F':
+		return name_ends(p, "eb") ? 2 : 0;
+	case 'M':
+		return name_ends(p, "ar") ? 3 : name_ends(p, "ay") ? 5 : 0;
+	case 'A':
+		return name_ends(p, "pr") ? 4 : name_ends(p, "ug") ? 8 : 0;
+	case 'S':
+		return name_ends(p, "ep") ? 9 : 0;
+	case 'O':
+		return name_ends(p, "ct") ? 10 : 0;
+	case 'N':
+		return name_ends(p, "ov") ? 11 : 0;
+	case 'D':
+		return name_ends(p, "ec") ? 12 : 0;
+	default:
+		return 0;
+	}
 }
 
 /* "Nov 27 18:43:14" or "Nov  7 18:43:14" (also "Nov 07"). */

@@ -19,6 +19,11 @@
 #define GS_MAX_SAMPLES	   5   /* unparsed lines kept for diagnosis */
 #define GS_SAMPLE_MAX_LEN  256 /* bytes kept of one unparsed line */
 
+/* The versions gs_summary_read accepts: 1 (no pair evidence) and 2. The
+ * version written is GS_SUMMARY_VERSION. */
+#define GS_SUMMARY_VERSION_MIN 1
+#define GS_SUMMARY_VERSION_MAX 2
+
 struct gs_host_count {
 	char *host;	/* reporting syslog host */
 	uint64_t count; /* decisions of this group logged by that host */
@@ -77,7 +82,7 @@ struct gs_totals {
 };
 
 struct gs_summary {
-	int version;	  /* GS_SUMMARY_VERSION */
+	int version;	  /* the file's when read, else GS_SUMMARY_VERSION */
 	time_t generated; /* wall clock when written */
 	time_t window_start, window_end;
 	uint32_t window_s;	 /* configured window length */

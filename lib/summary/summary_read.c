@@ -1,14 +1,17 @@
-/* The summary file's validating reader, version 1: see summary_file.h and
- * man/greyscan-summary.5.
+/* The summary file's validating reader, versions GS_SUMMARY_VERSION_MIN
+ * to GS_SUMMARY_VERSION_MAX: see summary_file.h and man/greyscan-summary.5.
  *
  * The file is read with a size bound and parsed member by member, the
  * domains one at a time (base/json_stream.h), since a tree of the whole
  * file costs libfastjson about 17 times the file's size (1.7 GB for a
  * 100 MB summary of 230000 domains); a truncated file and trailing garbage
  * are both noticed. Every field is checked for presence, type and range
- * (base/json.h) before it is copied out. Unknown fields are ignored so that
- * version 1 can grow; fields added within version 1 (totals.groups) are
- * optional.
+ * (base/json.h) before it is copied out, a domain's in summary_domain.c.
+ * Unknown fields are ignored so that a version can grow; fields added
+ * within version 1 (totals.groups) are optional. Version 2 adds the pair
+ * evidence (window.retry_window, totals.pairs_evicted and pairs_open, and
+ * each domain's "pairs"), required there; a version 1 file reads with
+ * has_pairs false and those figures 0.
  *
  * Errors come in the order a whole-tree parse gave them: bad JSON anywhere
  * first, then the header, then the domains. */
@@ -30,34 +33,19 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "base/json_stream.h"
+#include "summary/summary_domain.h"
 
-#define NAME_MAX_BYTES	 1024 /* domain, example and host strings */
 #define SAMPLE_MAX_BYTES 4096 /* one unparsed sample line */
 #define READ_CHUNK_BYTES 65536
 
 typedef struct gs_json_where where_t;
 
-static int get_u32(const where_t *w, struct json_object *obj,
-		   const char *parent, const char *key, uint32_t *out)
-{
-	uint64_t n;
-
-	if (gs_json_get_count(w, obj, parent, key, UINT32_MAX, &n) < 0)
-		return -1;
-	*out = (uint32_t)n;
-	return 0;
-}
-
-static int get_u64(const where_t *w, struct json_object *obj,
-		   const char *parent, const char *key, uint64_t *out)
-{
-	return gs_json_get_count(w, obj, parent, key, GS_JSON_COUNT_MAX, out);
-}
-
-static int check_header(const where_t *w, struct json_object *root)
+/* The format and the version, which goes to *version. */
+static int check_header(const where_t *w, struct json_object *root,
+			int *version)
 {
 	struct json_object *v;
-	int64_t version;
+	int64_t n;
 
 	if (!json_object_is_type(root, json_type_object))
 		return gs_json_bad(w, NULL,
@@ -72,11 +60,13 @@ static int check_header(const where_t *w, struct json_object *root)
 				   json_object_get_string(v));
 	if (gs_json_member(w, root, "", "version", json_type_int, &v) < 0)
 		return -1;
-	version = json_object_get_int64(v);
-	if (version != GS_SUMMARY_VERSION)
+	n = json_object_get_int64(v);
+	if (n < GS_SUMMARY_VERSION_MIN || n > GS_SUMMARY_VERSION_MAX)
 		return gs_json_bad(
-		    w, NULL, "unsupported version %" PRId64 " (expected %d)",
-		    version, GS_SUMMARY_VERSION);
+		    w, NULL,
+		    "unsupported version %" PRId64 " (expected %d to %d)", n,
+		    GS_SUMMARY_VERSION_MIN, GS_SUMMARY_VERSION_MAX);
+	*version = (int)n;
 	return 0;
 }
 
@@ -89,32 +79,42 @@ static int read_window(const where_t *w, struct json_object *root,
 	    gs_json_get_time(w, o, "window", "start", 1, &out->window_start) <
 		0 ||
 	    gs_json_get_time(w, o, "window", "end", 1, &out->window_end) < 0 ||
-	    get_u32(w, o, "window", "seconds", &out->window_s) < 0)
+	    gs_summary_get_u32(w, o, "window", "seconds", &out->window_s) < 0)
+		return -1;
+	if (out->version >= 2 &&
+	    gs_summary_get_u32(w, o, "window", "retry_window",
+			       &out->retry_window_s) < 0)
 		return -1;
 	return 0;
 }
 
-static int read_totals(const where_t *w, struct json_object *root,
+static int read_totals(const where_t *w, struct json_object *root, int version,
 		       struct gs_totals *t, int *has_groups)
 {
 	struct json_object *o;
 	int c;
 
 	if (gs_json_member(w, root, "", "totals", json_type_object, &o) < 0 ||
-	    get_u64(w, o, "totals", "lines", &t->lines) < 0 ||
-	    get_u64(w, o, "totals", "actions", &t->actions) < 0 ||
-	    get_u64(w, o, "totals", "unparsed", &t->unparsed) < 0 ||
-	    get_u64(w, o, "totals", "ignored", &t->ignored) < 0 ||
-	    get_u64(w, o, "totals", "evicted", &t->evicted) < 0 ||
-	    get_u64(w, o, "totals", "too_old", &t->too_old) < 0)
+	    gs_summary_get_u64(w, o, "totals", "lines", &t->lines) < 0 ||
+	    gs_summary_get_u64(w, o, "totals", "actions", &t->actions) < 0 ||
+	    gs_summary_get_u64(w, o, "totals", "unparsed", &t->unparsed) < 0 ||
+	    gs_summary_get_u64(w, o, "totals", "ignored", &t->ignored) < 0 ||
+	    gs_summary_get_u64(w, o, "totals", "evicted", &t->evicted) < 0 ||
+	    gs_summary_get_u64(w, o, "totals", "too_old", &t->too_old) < 0)
 		return -1;
 	for (c = 0; c < GS_C_COUNT; c++)
-		if (get_u64(w, o, "totals", gs_counter_name(c),
-			    &t->per_counter[c]) < 0)
+		if (gs_summary_get_u64(w, o, "totals", gs_counter_name(c),
+				       &t->per_counter[c]) < 0)
 			return -1;
 	/* Added within version 1: optional, see check_groups_total. */
 	*has_groups = json_object_object_get_ex(o, "groups", NULL);
-	if (*has_groups && get_u64(w, o, "totals", "groups", &t->groups) < 0)
+	if (*has_groups &&
+	    gs_summary_get_u64(w, o, "totals", "groups", &t->groups) < 0)
+		return -1;
+	if (version >= 2 && (gs_summary_get_u64(w, o, "totals", "pairs_evicted",
+						&t->pairs_evicted) < 0 ||
+			     gs_summary_get_u64(w, o, "totals", "pairs_open",
+						&t->pairs_open) < 0))
 		return -1;
 	return 0;
 }
@@ -146,171 +146,23 @@ static int read_samples(const where_t *w, struct json_object *root,
 	return 0;
 }
 
-/* Any other value, of any type, is "expected \"name\" or \"network\"". */
-static int read_kind(const where_t *w, struct json_object *o,
-		     const char *parent, enum gs_group_kind *kind)
-{
-	char path[GS_JSON_PATH_LEN];
-	struct json_object *v;
-	const char *s;
-
-	if (gs_json_find(w, o, parent, "kind", &v) < 0)
-		return -1;
-	s = json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-						     : "";
-	if (strcmp(s, "name") == 0)
-		*kind = GS_KIND_NAME;
-	else if (strcmp(s, "network") == 0)
-		*kind = GS_KIND_NETWORK;
-	else
-		return gs_json_bad(w, gs_json_path(path, parent, "kind"),
-				   "expected \"name\" or \"network\"");
-	return 0;
-}
-
-/* The first GS_MAX_EXAMPLES examples are kept; later ones are checked but
- * ignored, so a future writer may keep more within version 1. */
-static int read_examples(const where_t *w, struct json_object *o,
-			 const char *parent, struct gs_group_stats *g)
-{
-	char apath[GS_JSON_PATH_LEN], path[GS_JSON_PATH_LEN];
-	struct json_object *a;
-	size_t i, n;
-
-	if (gs_json_member(w, o, parent, "examples", json_type_array, &a) < 0)
-		return -1;
-	gs_json_path(apath, parent, "examples");
-	n = (size_t)json_object_array_length(a);
-	for (i = 0; i < n; i++) {
-		if (gs_json_string(
-			w, json_object_array_get_idx(a, i),
-			gs_json_path_idx(path, apath, i), NAME_MAX_BYTES, 1,
-			i < GS_MAX_EXAMPLES ? &g->examples[g->n_examples]
-					    : NULL) < 0)
-			return -1;
-		if (i < GS_MAX_EXAMPLES)
-			g->n_examples++;
-	}
-	return 0;
-}
-
-static int read_hosts(const where_t *w, struct json_object *o,
-		      const char *parent, struct gs_group_stats *g)
-{
-	char hpath[GS_JSON_PATH_LEN], path[GS_JSON_PATH_LEN];
-	struct json_object_iterator it, end;
-	struct json_object *h;
-	const char *name;
-	int n;
-
-	if (gs_json_member(w, o, parent, "hosts", json_type_object, &h) < 0)
-		return -1;
-	gs_json_path(hpath, parent, "hosts");
-	n = json_object_object_length(h);
-	if (n <= 0)
-		return 0;
-	g->hosts = calloc((size_t)n, sizeof(*g->hosts));
-	if (g->hosts == NULL)
-		return gs_json_bad(w, hpath, "%s", strerror(ENOMEM));
-	it = json_object_iter_begin(h);
-	end = json_object_iter_end(h);
-	while (!json_object_iter_equal(&it, &end) && g->n_hosts < (size_t)n) {
-		name = json_object_iter_peek_name(&it);
-		gs_json_path(path, hpath, name);
-		if (strlen(name) > NAME_MAX_BYTES)
-			return gs_json_bad(w, hpath, "host name too long");
-		if (gs_json_count(w, json_object_iter_peek_value(&it), path,
-				  GS_JSON_COUNT_MAX,
-				  &g->hosts[g->n_hosts].count) < 0)
-			return -1;
-		g->hosts[g->n_hosts].host = strdup(name);
-		if (g->hosts[g->n_hosts].host == NULL)
-			return gs_json_bad(w, path, "%s", strerror(ENOMEM));
-		g->n_hosts++;
-		json_object_iter_next(&it);
-	}
-	return 0;
-}
-
-static int read_group(const where_t *w, struct json_object *o, const char *path,
-		      struct gs_group_stats *g)
-{
-	char dpath[GS_JSON_PATH_LEN];
-	struct json_object *v;
-	int c;
-
-	if (!json_object_is_type(o, json_type_object))
-		return gs_json_bad(w, path, "expected an object");
-	if (gs_json_find(w, o, path, "domain", &v) < 0 ||
-	    gs_json_string(w, v, gs_json_path(dpath, path, "domain"),
-			   NAME_MAX_BYTES, 1, &g->domain) < 0 ||
-	    read_kind(w, o, path, &g->kind) < 0)
-		return -1;
-	for (c = 0; c < GS_C_COUNT; c++)
-		if (get_u64(w, o, path, gs_counter_name(c), &g->counts[c]) < 0)
-			return -1;
-	if (get_u64(w, o, path, "delay_count", &g->delay_count) < 0 ||
-	    get_u32(w, o, path, "delay_median", &g->delay_median_s) < 0 ||
-	    get_u32(w, o, path, "delay_max", &g->delay_max_s) < 0 ||
-	    get_u32(w, o, path, "client_addresses", &g->client_addresses) < 0 ||
-	    get_u32(w, o, path, "networks", &g->networks) < 0 ||
-	    read_examples(w, o, path, g) < 0 ||
-	    gs_json_get_time(w, o, path, "first_seen", 0, &g->first_seen) < 0 ||
-	    gs_json_get_time(w, o, path, "last_seen", 0, &g->last_seen) < 0 ||
-	    read_hosts(w, o, path, g) < 0)
-		return -1;
-	return 0;
-}
-
-/* Grows out->groups for one more group. The new room is not zeroed: its
- * pages stay untouched, and so out of memory, until groups fill them. */
-static int more_groups(const where_t *w, struct gs_summary *out, size_t *cap)
-{
-	struct gs_group_stats *g;
-	size_t n = *cap > 0 ? *cap * 2 : 64;
-
-	if (out->n_groups < *cap)
-		return 0;
-	g = realloc(out->groups, n * sizeof(*g));
-	if (g == NULL)
-		return gs_json_bad(w, "domains", "%s", strerror(ENOMEM));
-	out->groups = g;
-	*cap = n;
-	return 0;
-}
-
-/* Checks one domain o into out, growing out->groups as needed. */
-static int add_group(const where_t *w, struct json_object *o,
-		     struct gs_summary *out, size_t *cap)
-{
-	char path[GS_JSON_PATH_LEN];
-	struct gs_group_stats *g;
-
-	if (more_groups(w, out, cap) < 0)
-		return -1;
-	gs_json_path_idx(path, "domains", out->n_groups);
-	g = memset(&out->groups[out->n_groups], 0, sizeof(*g));
-	/* Counted before filling so that gs_summary_free releases a
-	 * half-read group too. */
-	out->n_groups++;
-	return read_group(w, o, path, g);
-}
-
 /* The domains of a tree, for gs_summary_from_json. */
 static int read_groups(const where_t *w, struct json_object *root,
 		       struct gs_summary *out)
 {
+	struct gs_domain_reader r;
 	struct json_object *a;
-	size_t i, n, cap = 0;
+	size_t i, n;
 
+	gs_domain_reader_init(&r, out->version);
 	if (gs_json_member(w, root, "", "domains", json_type_array, &a) < 0)
 		return -1;
 	n = (size_t)json_object_array_length(a);
 	for (i = 0; i < n; i++)
-		if (add_group(w, json_object_array_get_idx(a, i), out, &cap) <
-		    0)
+		if (gs_summary_add_domain(w, json_object_array_get_idx(a, i),
+					  out, &r) < 0)
 			return -1;
-	return 0;
+	return gs_summary_check_pairs(w, out->version, &r, out, false);
 }
 
 /* The groups tracked cannot be fewer than the domains listed. Files from
@@ -329,15 +181,16 @@ static int check_groups_total(const where_t *w, int has_groups,
 			   out->totals.groups, out->n_groups);
 }
 
-/* Everything but the domains, in the order the checks have always run. */
+/* Everything but the domains, in the order the checks have always run;
+ * out->version is the file's from here on. */
 static int read_head(const where_t *w, struct json_object *root,
 		     struct gs_summary *out, int *has_groups)
 {
-	if (check_header(w, root) < 0 ||
+	if (check_header(w, root, &out->version) < 0 ||
 	    gs_json_get_time(w, root, "", "generated", 0, &out->generated) <
 		0 ||
 	    read_window(w, root, out) < 0 ||
-	    read_totals(w, root, &out->totals, has_groups) < 0 ||
+	    read_totals(w, root, out->version, &out->totals, has_groups) < 0 ||
 	    read_samples(w, root, out) < 0)
 		return -1;
 	return 0;
@@ -356,7 +209,6 @@ int gs_summary_from_json(struct json_object *root, const char *what,
 		gs_summary_free(out);
 		return -1;
 	}
-	out->version = GS_SUMMARY_VERSION;
 	gs_summary_sort(out);
 	return 0;
 }
@@ -462,14 +314,46 @@ out:
 /* The domains of a file, one at a time as the stream parses them. */
 struct domains {
 	struct gs_summary *out;
-	size_t cap; /* of out->groups */
+	struct json_object *root; /* the members parsed so far */
+	struct gs_domain_reader r;
 };
+
+/* The file's version if its member came before the domains and is one
+ * this reader reads, else 0 (checked with the header later). */
+static int version_so_far(struct json_object *root)
+{
+	struct json_object *v;
+	int64_t n;
+
+	if (!json_object_object_get_ex(root, "version", &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return 0;
+	n = json_object_get_int64(v);
+	return n >= GS_SUMMARY_VERSION_MIN && n <= GS_SUMMARY_VERSION_MAX
+		   ? (int)n
+		   : 0;
+}
 
 static int each_domain(void *ctx, struct json_object *o, const where_t *w)
 {
 	struct domains *d = ctx;
 
-	return add_group(w, o, d->out, &d->cap);
+	if (d->out->n_groups == 0)
+		d->r.version = version_so_far(d->root);
+	return gs_summary_add_domain(w, o, d->out, &d->r);
+}
+
+/* After the header: the pairs of domains read before the version was
+ * known, then an error held from the domains. */
+static int check_domains(const where_t *w, const struct domains *d,
+			 const char *held)
+{
+	if (gs_summary_check_pairs(w, d->out->version, &d->r, d->out,
+				   *held != '\0') < 0)
+		return -1;
+	if (*held != '\0')
+		return gs_seterr(w->err, w->errlen, "%s", held);
+	return 0;
 }
 
 /* Reads the text of path into out; out is left empty on failure. */
@@ -477,7 +361,7 @@ static int read_summary(const char *path, const char *data, size_t len,
 			struct gs_summary *out, char *err, size_t errlen)
 {
 	const where_t w = {path, 0, err, errlen};
-	struct domains d = {out, 0};
+	struct domains d = {out, NULL, {0}};
 	const struct gs_json_stream st = {"domains", each_domain, &d};
 	struct json_object *root = json_object_new_object();
 	char held[GS_ERRLEN];
@@ -485,21 +369,19 @@ static int read_summary(const char *path, const char *data, size_t len,
 
 	if (root == NULL)
 		return gs_json_bad(&w, NULL, "%s", strerror(ENOMEM));
+	d.root = root;
+	gs_domain_reader_init(&d.r, 0);
 	if (gs_json_stream_read(&w, data, len, &st, root, held, sizeof(held)) <
 		0 ||
-	    read_head(&w, root, out, &has_groups) < 0)
+	    read_head(&w, root, out, &has_groups) < 0 ||
+	    check_domains(&w, &d, held) < 0)
 		goto out;
-	if (*held != '\0') {
-		gs_seterr(err, errlen, "%s", held);
-		goto out;
-	}
 	if (!json_object_object_get_ex(root, "domains", NULL)) {
 		gs_json_bad(&w, "domains", "missing");
 		goto out;
 	}
 	if (check_groups_total(&w, has_groups, out) < 0)
 		goto out;
-	out->version = GS_SUMMARY_VERSION;
 	gs_summary_sort(out);
 	rc = 0;
 out:

@@ -17,14 +17,21 @@
 #  4. --help and --version exit 0 and print the usage and the version;
 #  5. `report` prints a table whose columns line up (every field of every
 #     row starts or ends where its header does, the same way in every row)
-#     with each domain's counts in the right column; `report --json`
-#     parses (JSON::PP) and has the same counts;
+#     with each domain's counts in the right column, the wait and
+#     never-passed columns included; `report --json` parses (JSON::PP)
+#     into one object with the window, the totals and the same counts, and
+#     gives every row of a summary of 25 domains (the table 20, --limit 3
+#     three);
 #  6. `report` on a corrupt or missing summary exits non-zero naming it;
 #  7. `suggest --whitelist --ignore` prints the plain registrable domain of
 #     the busy sender ("bigsender.com" alone on a line, from
 #     mail-N.outbound.bigsender.com), nothing for the whitelisted and the
 #     ignored domain, and only comments, with a reason, for the
-#     dynamic-looking group (dsl-N.pool.isp-example.de);
+#     dynamic-looking group (dsl-N.pool.isp-example.de); the header gives
+#     postgrey's SIGHUP, not a reload; --min-greylisted N and -n N print
+#     what -t N and --threshold N print, and 41 leaves bigsender.com (40)
+#     out; `suggest --json` prints one object a line (JSON Lines, each
+#     parsed by JSON::PP) with the verdicts, entries and figures;
 #  8. bad usage (no or unknown command, bad --window, bad --max-groups,
 #     unknown option) exits 2;
 #  9. progress: run on a terminal (util-linux `script` gives it a pty),
@@ -173,7 +180,8 @@ grep -Eq '^greyscan [0-9]+\.[0-9]+' version.out ||
 	my @h = fields($head);
 	my @names = map { $_->[2] } @h;
 	die "header is \"$head\"\n" unless "@names" eq
-		"# DOMAIN NEW EARLY-RETRY DELAYED MEDIAN MAX ADDRS NETS EXAMPLE";
+		"# DOMAIN NEW EARLY-RETRY DELAYED MEDIAN MAX WAIT-MEDIAN " .
+		"WAIT-P90 NEVER-PASSED ADDRS NETS EXAMPLE";
 	die "only " . @rows . " rows\n" unless @rows == 5;
 	my %align;
 	for my $r (@rows) {
@@ -209,12 +217,42 @@ $(cat table.out)"
 	gs_fail "report --json failed"
 "$PERL" -MJSON::PP -e '
 	local $/; my $j = decode_json(<STDIN>);
-	my ($b) = grep { $_->{domain} eq "bigsender.com" } @$j;
+	die "not an object\n" unless ref $j eq "HASH";
+	die "window end $j->{window}{end}\n"
+		unless $j->{window}{end} eq "2024-03-03T12:34:56Z";
+	die "totals.actions $j->{totals}{actions}\n"
+		unless $j->{totals}{actions} == 137;
+	die "totals.groups $j->{totals}{groups}\n"
+		unless $j->{totals}{groups} == 5;
+	die "version $j->{summary_version}\n" unless $j->{summary_version} >= 1;
+	my ($b) = grep { $_->{domain} eq "bigsender.com" } @{$j->{domains}};
 	die "no bigsender.com\n" unless $b;
 	die "bigsender.com: new $b->{new}, delayed $b->{delayed}\n"
-		unless $b->{new} == 40 && $b->{delayed} == 20;' \
+		unless $b->{new} == 40 && $b->{delayed} == 20;
+	die "bigsender.com has no pairs member\n" unless exists $b->{pairs};' \
 	<report.json 2>json.err ||
 	gs_fail "report --json: $(cat json.err)"
+
+# 25 domains: JSON gives them all, the table the busiest 20.
+"$PERL" -MJSON::PP -e '
+	local $/; my $j = decode_json(<STDIN>);
+	my $d = $j->{domains}[0];
+	$j->{domains} = [map { my %c = %$d; $c{domain} = "d$_.example";
+		$c{new} = 100 - $_; \%c } 1 .. 25];
+	$j->{totals}{groups} = 25;
+	print encode_json($j), "\n";' <files.json >many.json ||
+	gs_error "cannot write many.json"
+rows_json() { # ARGS...: the rows of report --json
+	"$GREYSCAN" report --json "$@" many.json |
+		"$PERL" -MJSON::PP -e 'local $/;
+			print scalar @{decode_json(<STDIN>)->{domains}}, "\n"'
+}
+[ "$(rows_json)" = 25 ] || gs_fail "report --json gives $(rows_json) of 25 rows"
+[ "$(rows_json --limit 3)" = 3 ] ||
+	gs_fail "report --json --limit 3 gives $(rows_json --limit 3) rows"
+[ "$(rows_json -l 0)" = 25 ] || gs_fail "report --json -l 0 gives $(rows_json -l 0) rows"
+n=$("$GREYSCAN" report many.json | grep -c '^ *[0-9]')
+[ "$n" = 20 ] || gs_fail "the table shows $n rows, not the default 20"
 
 # ---- 6. report on a corrupt or missing summary ----
 printf '{"format":"greyscan-summary","version":1,"generated":' >corrupt.json
@@ -250,6 +288,68 @@ grep -q "example\.org" suggest.out &&
 grep '^#' suggest.out | grep 'isp-example\.de' | grep -Eqi 'dynamic|dsl' ||
 	gs_fail "the dynamic group has no comment saying why:
 $(cat suggest.out)"
+grep -q '^# do not whitelist isp-example\.de: ' suggest.out ||
+	gs_fail "no do-not-whitelist verdict for the dynamic group:
+$(cat suggest.out)"
+grep -q '^# whitelist bigsender\.com: ' suggest.out ||
+	gs_fail "no whitelist verdict for bigsender.com:
+$(cat suggest.out)"
+grep -q 'reload postgrey' suggest.out &&
+	gs_fail "suggest says 'reload postgrey'"
+grep -q '^#   systemctl kill -s HUP postgrey' suggest.out ||
+	gs_fail "suggest does not give postgrey's SIGHUP"
+
+# The threshold: --min-greylisted and -n as -t and --threshold.
+sug() { "$GREYSCAN" suggest files.json -W whitelist -i ignore "$@"; }
+sug -t 25 >t.out || gs_fail "suggest -t 25 failed"
+for opt in "--min-greylisted 25" "-n 25" "--min-greylisted=25" \
+	"--threshold 25"; do
+	# shellcheck disable=SC2086 # the option and its value
+	sug $opt >n.out || gs_fail "suggest $opt failed"
+	cmp -s t.out n.out || gs_fail "suggest $opt differs from -t 25:
+$(diff t.out n.out)"
+done
+grep -q 'at least 25 times' t.out || gs_fail "-t 25 is not in the header"
+[ "$(grep -v '^#' t.out | grep -v '^$')" = bigsender.com ] ||
+	gs_fail "suggest -t 25 entries: $(cat t.out)"
+sug --min-greylisted 41 >n.out || gs_fail "suggest --min-greylisted 41 failed"
+grep -q bigsender n.out && gs_fail "--min-greylisted 41 kept bigsender.com (40)"
+usage_2() { # what, arguments...
+	_w=$1
+	shift
+	"$GREYSCAN" "$@" >/dev/null 2>usage.err
+	[ $? = 2 ] || gs_fail "$_w: not exit 2"
+}
+usage_2 "--min-greylisted 0" suggest --min-greylisted 0 files.json
+usage_2 "--min-greylisted x" suggest -n x files.json
+
+# suggest --json: JSON Lines
+sug --json >sj.out || gs_fail "suggest --json failed"
+"$PERL" -MJSON::PP -e '
+	my %v;
+	while (my $l = <STDIN>) {
+		my $o = decode_json($l);
+		$v{$o->{domain}} = $o;
+	}
+	die "objects for @{[sort keys %v]}\n" unless
+		join(" ", sort keys %v) eq "bigsender.com isp-example.de";
+	my $b = $v{"bigsender.com"};
+	die "bigsender.com: $b->{verdict} $b->{entry}\n"
+		unless $b->{verdict} eq "whitelist" &&
+		$b->{entry} eq "bigsender.com" && $b->{kind} eq "name";
+	die "bigsender.com: greylisted $b->{greylisted}\n"
+		unless $b->{greylisted} == 40 && $b->{new} == 40 &&
+		$b->{delayed} == 20;
+	die "bigsender.com: decided by $b->{decided_by}\n"
+		unless $b->{decided_by} eq "host-names";
+	die "no reason\n" unless length $b->{reason};
+	die "no pairs member\n" unless exists $b->{pairs};
+	my $d = $v{"isp-example.de"};
+	die "isp-example.de: $d->{verdict}\n"
+		unless $d->{verdict} eq "do-not-whitelist" &&
+		!defined $d->{entry} && $d->{reason} =~ /dsl|pool/;' \
+	<sj.out 2>sj.err || gs_fail "suggest --json: $(cat sj.err)
+$(cat sj.out)"
 
 # ---- 8. Bad usage exits 2 ----
 usage_is_2() { # what, arguments...

@@ -13,7 +13,11 @@
 # too) holds a control byte (U+0000-U+001F, U+007F); group names and hosts
 # are at most 255 bytes, examples at most 63, samples at most 256, at most
 # 5 samples; totals.lines is the number of lines sent; every decision of a
-# complete line is counted in its expected group (EXPECT's groups).
+# complete line is counted in its expected group (EXPECT's groups); in a
+# version 2 summary every domain has its pair evidence, consistent as
+# greyscan-summary(5) says (passed + pending + expired and returned +
+# never_returned within greylisted, never_returned within expired, the
+# waits all null or median <= p90 <= max, null when nothing passed).
 # rsyslog: actions + unparsed + ignored = lines (every message is one of
 # the three), too_old = 0, and the far time stamps are counted at the
 # reception time (first_seen within 300 s of NOW), the window's end no
@@ -82,6 +86,36 @@ for my $d (@{$j->{domains}}) {
 	}
 	for (keys %{$d->{hosts}}) {
 		push @bad, "host of " . bytes($_) . " bytes" if bytes($_) > 255;
+	}
+}
+if ($j->{version} >= 2) {
+	for (qw(pairs_evicted pairs_open)) {
+		push @bad, "totals.$_ missing" unless defined $t->{$_};
+	}
+	push @bad, "window.retry_window missing"
+	    unless defined $j->{window}{retry_window};
+	for my $d (@{$j->{domains}}) {
+		my $p = $d->{pairs} or do {
+			push @bad, "$d->{domain}: no pairs";
+			next };
+		my $n = "$d->{domain}: pairs";
+		push @bad, "$n: passed + pending + expired > greylisted"
+		    if $p->{passed} + $p->{pending} + $p->{expired} >
+		    $p->{greylisted};
+		push @bad, "$n: returned + never_returned > greylisted"
+		    if $p->{returned} + $p->{never_returned} > $p->{greylisted};
+		push @bad, "$n: never_returned > expired"
+		    if $p->{never_returned} > $p->{expired};
+		my @w = map { $p->{$_} } qw(wait_median wait_p90 wait_max);
+		my $nulls = grep { !defined } @w;
+		if ($nulls == 0) {
+			push @bad, "$n: waits out of order (@w)"
+			    unless $w[0] <= $w[1] && $w[1] <= $w[2];
+			push @bad, "$n: a wait, but nothing passed"
+			    unless $p->{passed};
+		} elsif ($nulls != 3) {
+			push @bad, "$n: some waits null, some not";
+		}
 	}
 }
 push @bad, "totals.lines $t->{lines}, sent $e->{lines}"

@@ -3,7 +3,10 @@
 #
 #   perl mutate-summary.pl BASE DIR
 #
-# BASE must list at least one domain with one example and one host. Writes
+# BASE must list at least one domain with one example and one host. A
+# version 1 BASE is made version 2 first (the pair evidence added with
+# consistent figures), and the first domain is given waits when it has none,
+# so that every member version 2 adds is there to mutate. Writes
 # DIR/NNNN.json, one defect each, and DIR/index with "NNNN<TAB>what<TAB>
 # member" lines (member: the text the reader's message must name). The
 # defects: each documented member missing (except totals.groups, optional);
@@ -22,12 +25,35 @@ my $orig = do { local $/; decode_json(<$b>) };
 close($b);
 my @counts = qw(new early_retry delayed passed whitelisted
     recipient_whitelisted awl);
+my @pair_counts = qw(greylisted returned other_network passed pending
+    expired never_returned);
+my @waits = qw(wait_median wait_p90 wait_max);
+
+# Version 2 with the pair evidence, consistent with greyscan-summary(5):
+# passed + pending + expired and returned + never_returned within
+# greylisted, never_returned within expired, median <= p90 <= max.
+sub some_pairs {
+	return {greylisted => 10, returned => 8, other_network => 4,
+	    passed => 6, pending => 2, expired => 2, never_returned => 1,
+	    wait_median => 300, wait_p90 => 600, wait_max => 900};
+}
+if ($orig->{version} == 1) {
+	$orig->{version} = 2;
+	$orig->{window}{retry_window} = 172800;
+	$orig->{totals}{pairs_evicted} = 0;
+	$orig->{totals}{pairs_open} = 0;
+	$_->{pairs} = some_pairs() for @{$orig->{domains}};
+}
+# A wait set to null is a defect only beside waits that are not.
+$orig->{domains}[0]{pairs} = some_pairs()
+    unless defined $orig->{domains}[0]{pairs}{wait_median};
 my @fields = (
 	["format", "string"], ["version", "int"], ["generated", "time"],
 	["window", "object"], ["window.start", "ntime"], ["window.end", "ntime"],
-	["window.seconds", "small"], ["totals", "object"],
+	["window.seconds", "small"], ["window.retry_window", "small"],
+	["totals", "object"],
 	(map { ["totals.$_", "count"] } qw(lines actions unparsed ignored
-	    evicted too_old groups), @counts),
+	    evicted too_old groups pairs_evicted pairs_open), @counts),
 	["unparsed_samples", "array"], ["domains", "array"],
 	["domains[0]", "object"],
 	["domains[0].domain", "string"], ["domains[0].kind", "string"],
@@ -37,6 +63,9 @@ my @fields = (
 	["domains[0].examples", "array"], ["domains[0].examples[0]", "string"],
 	["domains[0].first_seen", "time"], ["domains[0].last_seen", "time"],
 	["domains[0].hosts", "object"], ["domains[0].hosts.mx1", "count"],
+	["domains[0].pairs", "object"],
+	(map { ["domains[0].pairs.$_", "count"] } @pair_counts),
+	(map { ["domains[0].pairs.$_", "small"] } @waits),
 );
 my %bad_type = (
 	string => ['1', '[]', '{}', 'true', 'null'],

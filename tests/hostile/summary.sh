@@ -3,7 +3,7 @@
 # and `greyscan report`.
 #
 # A valid summary is made with `greyscan scan` (gs_pg_mix lines); then
-# tests/hostile/mutate-summary.pl writes some 560 variants with one defect
+# tests/hostile/mutate-summary.pl writes some 800 variants with one defect
 # each: every documented member missing, given each wrong type, counts as
 # 2^63-1, 2^63, 2^64, 10^30, -1, -2^63-1, 1.0, 1e3, 1E400, 0.5, -0.0 (small
 # counts also 2^32), bad times, a NUL in a string. Then files of 100 MiB

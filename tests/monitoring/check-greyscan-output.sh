@@ -3,7 +3,9 @@
 # item by item against the Monitoring Plugins syntax
 # 'label'=value[UOM];[warn];[crit];[min];[max] and for its values), the long
 # output (one line per candidate with its counts, distinct addresses and
-# networks, median and max delay, and the whitelist line to add or why not),
+# networks, median and max delay, and the whitelist line to add or why not;
+# for these version 1 fixtures a last line saying there is no pair
+# evidence),
 # the shortening of a long first line, that no name from the summary can add
 # a '|' or a line, verbosity levels, that a regex is not tested against a
 # group's domain, that a catastrophic regex is reported as having given up,
@@ -41,23 +43,26 @@ labels=$(printf '%s\n' "$perf" | grep -Eo "'[^']+'=" | cut -c1-20 | sort | uniq 
 run -s "$MIXED" -W "$WL" -i "$IG"
 expect_out "^GREYSCAN WARNING .* \| 'candidates'=4;0;;0; " "default -w 0, no -c"
 
-# --- long output: one line per candidate, nothing else without -v
+# --- long output: one line per candidate, nothing else without -v but,
+# for this version 1 summary, the note that there is no pair evidence
 run -s "$MIXED" -W "$WL" -i "$IG"
 n=$(printf '%s\n' "$OUT" | sed 1d | wc -l)
-[ "$n" -eq 4 ] || fail "expected 4 long output lines, got $n"
+[ "$n" -eq 5 ] || fail "expected 4 long output lines and the note, got $n"
+[ "$(printf '%s\n' "$OUT" | tail -n 1)" = "no pair evidence (version 1 summary): the verdicts come from the host names, and no wait or mail that never passed is known" ] ||
+	fail "the last line is not the note on the missing pair evidence"
 expect_out '^bigsender\.example: 100 greylisted \(90 new, 10 early retries\), 30 delayed passes \(median 6m40s, max 33m20s\), 60 addresses in 20 networks; add to /etc/postgrey/whitelist_clients\.local: bigsender\.example$' "clean candidate line"
 expect_out '^newsletter\.example\.co\.uk: 45 greylisted .*; add to /etc/postgrey/whitelist_clients\.local: example\.co\.uk$' "registrable domain suggested"
 expect_out "^\[192\.0\.2\.0/24\]: 30 greylisted \(30 new, 0 early retries\), no delayed pass, 28 addresses in 1 network; do not whitelist: clients without usable reverse DNS \(a network group\); to silence, add \[192\.0\.2\.0/24\] to $DATA/ignore\$" "network group line"
 expect_out "^dynamic-isp\.example: 27 greylisted \(25 new, 2 early retries\), 1 delayed pass \(median 5m20s, max 5m20s\), .*; do not whitelist: host names look like access network space \('dsl' in dsl-pool-77\.dynamic-isp\.example\)" "dynamic line"
 # the order of the long output is the order of the first line
-order=$(printf '%s\n' "$OUT" | sed 1d | cut -d: -f1 | tr '\n' ' ')
+order=$(printf '%s\n' "$OUT" | sed '1d;$d' | cut -d: -f1 | tr '\n' ' ')
 [ "$order" = "bigsender.example newsletter.example.co.uk [192.0.2.0/24] dynamic-isp.example " ] ||
 	fail "long output order: $order"
 
 # --- shortening: 8 candidates, 5 named, the rest counted
 run -s "$MANY" -W "$WL" -i "$IG"
 expect_first '^GREYSCAN WARNING - 8 senders greylisted 15\+ times to whitelist or ignore: evil\?pipe\.example \(95\), sender1\.example \(90\), sender2\.example \(80\), sender3\.example \(70\), sender4\.example \(60\) and 3 more \|' "shortened first line"
-n=$(printf '%s\n' "$OUT" | sed 1d | wc -l)
+n=$(printf '%s\n' "$OUT" | sed '1d;$d' | wc -l)
 [ "$n" -eq 8 ] || fail "the long output must list all 8 candidates, got $n"
 # "evil|pipe.example" in the summary must not add a perfdata separator
 [ "$(printf '%s' "$OUT" | tr -cd '|' | wc -c)" -eq 1 ] ||

@@ -18,9 +18,12 @@
 #     CheckCommand on a fixture summary (PluginContribDir names the plugin's
 #     directory, PluginDir another one): the command line it logs has both
 #     --whitelist values (repeat_key), --stale-critical (set_if true) and no
-#     --exclude-dynamic or --verbose (set_if false), the check exits 2
-#     (CRITICAL by the given range), and Icinga's PerfdataWriter records
-#     the parsed perfdata without "invalid perfdata" complaints.
+#     --exclude-dynamic or --verbose (set_if false), the wait and
+#     never-passed thresholds, the check of a version 2 fixture exits 2
+#     (CRITICAL by --wait-critical; the -c range is not reached), and
+#     Icinga's PerfdataWriter records the parsed perfdata, worst_wait_p90
+#     and never_passed with their thresholds, without "invalid perfdata"
+#     complaints.
 # Fail: 1 with the failing step and Icinga's output; 99 when icinga2 or the
 # plugin is missing (never a skip).
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -133,7 +136,7 @@ mkdir "$E/plugins" || exit 99
 ln -s "$(cd "$(dirname "$PLUGIN")" && pwd)/check_greyscan" "$E/plugins/" ||
 	exit 99
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-sed -e "s/@NOW@/$now/g" -e "s/@WEEK_AGO@/$now/g" "$D/mixed.json.in" \
+sed -e "s/@NOW@/$now/g" -e "s/@WEEK_AGO@/$now/g" "$D/pairs.json.in" \
 	>"$E/summary.json" || exit 99
 # The ITL's third-party commands use PluginContribDir: PluginDir points
 # elsewhere, so a command built on it would not find the plugin.
@@ -169,6 +172,9 @@ object Service "greyscan" {
 	vars.greyscan_whitelist = [ "$D/whitelist_clients", "$D/whitelist-net" ]
 	vars.greyscan_ignore = "$D/ignore"
 	vars.greyscan_critical = "@3:"
+	vars.greyscan_wait_warning = "4h"
+	vars.greyscan_wait_critical = "9h"
+	vars.greyscan_never_passed_warning = 10
 	vars.greyscan_max_age = 3600
 	vars.greyscan_stale_critical = true
 }
@@ -216,15 +222,18 @@ case $cmd in
 *"--exclude-dynamic"* | *"--verbose"*) fail "a false set_if was passed: $cmd" ;;
 esac
 case $cmd in
-*"'--critical' '@3:'"*"'--max-age' '3600'"*"'--summary' '$E/summary.json'"*) ;;
+*"'--critical' '@3:'"*"'--max-age' '3600'"*"'--never-passed-warning' '10'"*"'--summary' '$E/summary.json'"*"'--wait-critical' '9h' '--wait-warning' '4h'"*) ;;
 *) fail "values missing from the command line: $cmd" ;;
 esac
+case $cmd in
+*"--never-passed-critical"*) fail "an unset variable was passed: $cmd" ;;
+esac
 grep -q "check_greyscan.*terminated with exit code 2" "$WORK/out" ||
-	fail "the check did not exit 2 (CRITICAL)"
+	fail "the check did not exit 2 (CRITICAL by --wait-critical 9h)"
 grep -qi 'invalid perfdata' "$WORK/out" &&
 	fail "icinga2 could not parse the perfdata"
 cp "$WORK/perfdata" "$WORK/out"
-grep -q "SERVICEPERFDATA::candidates=3;0;@3:;0; new=430c;;;0; delayed=171c;;;0; domains=7;;;0; age=[0-9]*s;;;0;.*SERVICESTATE::CRITICAL" \
+grep -q "SERVICEPERFDATA::candidates=2;0;@3:;0; new=1330c;;;0; delayed=643c;;;0; domains=8;;;0; age=[0-9]*s;;;0; worst_wait_p90=34200s;14400;32400;0; never_passed=29;10;;0;.*SERVICESTATE::CRITICAL" \
 	"$WORK/out" || fail "perfdata not recorded as expected"
 
 echo "PASS: conf/icinga2 validates with $("$ICINGA2" --version | head -n 1)"

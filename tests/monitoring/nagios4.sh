@@ -10,15 +10,18 @@
 # Pass when:
 #   - the verification exits 0 with no warnings and no errors and has
 #     checked exactly one service (the shipped one, applied through the
-#     hostgroup), three commands and one host group;
+#     hostgroup), four commands (check_greyscan, check_greyscan_pairs and
+#     the two of this test) and one host group;
 #   - three broken copies (an undefined command in check_command, a missing
 #     closing brace, a service template that names a missing contact group)
 #     each make the verification fail, which proves it reads the file;
 #   - end to end: a private `nagios4` daemon runs the shipped service with
 #     $USER1$ pointing at the built plugin (the copy only appends the
-#     fixture's paths to $ARG3$): status.dat shows the check ran the plugin
-#     with -w 0 -c 9 -a 7200, its WARNING state (1), the first line and the
-#     perfdata.
+#     paths of a version 2 fixture to $ARG7$): status.dat shows the check
+#     ran check_greyscan_pairs with 0, 9, 4h, 1d, 10, 100 and -a 7200, its
+#     WARNING state (1) from the candidate to whitelist, the wait and the
+#     mails that never passed, the first line naming all three, and the
+#     perfdata with the wait and never-passed thresholds.
 # Fail: 1 with the failing step and Nagios' output; 99 when nagios4 or the
 # plugin is missing (never a skip).
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -123,7 +126,8 @@ grep -q '^Total Warnings: 0$' "$WORK/out" || fail "nagios4 -v warns"
 grep -q '^Total Errors: *0$' "$WORK/out" || fail "nagios4 -v reports errors"
 grep -q 'Checked 1 services\.' "$WORK/out" ||
 	fail "the hostgroup service must give exactly one service"
-grep -q 'Checked 3 commands\.' "$WORK/out" || fail "check_greyscan not defined"
+grep -q 'Checked 4 commands\.' "$WORK/out" ||
+	fail "check_greyscan and check_greyscan_pairs not both defined"
 grep -q 'Checked 1 host groups\.' "$WORK/out" || fail "hostgroup not defined"
 
 # --- broken copies must fail
@@ -137,16 +141,16 @@ broken() { # WHAT SED_EXPR
 	verify "$B" && fail "nagios4 -v accepted a broken copy: $1"
 	return 0
 }
-broken "undefined command" 's/check_command           check_greyscan!/check_command           check_greyscn!/'
+broken "undefined command" 's/check_command           check_greyscan_pairs!/check_command           check_greyscn!/'
 broken "missing brace" '0,/^}$/s/^}$//'
 broken "missing contact group" 's/contact_groups          admins/contact_groups          nobody/'
 
 # --- end to end: Nagios runs the plugin through the shipped command
 E=$WORK/run
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-sed -e "s/@NOW@/$now/g" -e "s/@WEEK_AGO@/$now/g" "$DATA/mixed.json.in" \
+sed -e "s/@NOW@/$now/g" -e "s/@WEEK_AGO@/$now/g" "$DATA/pairs.json.in" \
 	>"$WORK/summary.json" || exit 99
-sed "s#check_greyscan!0!9!-a 7200\$#check_greyscan!0!9!-a 7200 -s $WORK/summary.json -W $DATA/whitelist_clients -i $DATA/ignore#" \
+sed "s#check_greyscan_pairs!0!9!4h!1d!10!100!-a 7200\$#check_greyscan_pairs!0!9!4h!1d!10!100!-a 7200 -s $WORK/summary.json -W $DATA/whitelist_clients -i $DATA/ignore#" \
 	"$SHIPPED" >"$WORK/run.cfg" || exit 99
 cmp -s "$WORK/run.cfg" "$SHIPPED" && {
 	echo "ERROR: the shipped service's check_command changed; adapt this test" >&2
@@ -170,15 +174,15 @@ until service_status | grep -q 'has_been_checked=1'; do
 done
 service_status >"$WORK/out"
 stop_daemon
-grep -q "check_command=check_greyscan!0!9!-a 7200 " "$WORK/out" ||
+grep -q "check_command=check_greyscan_pairs!0!9!4h!1d!10!100!-a 7200 " "$WORK/out" ||
 	fail "status.dat shows another check command"
 grep -q '^	current_state=1$' "$WORK/out" ||
-	fail "the check is not WARNING (4 candidates, -w 0 -c 9)"
-grep -q '^	plugin_output=GREYSCAN WARNING - 4 senders greylisted 15+ times to whitelist or ignore: bigsender.example (100), ' "$WORK/out" ||
+	fail "the check is not WARNING (2 candidates, -w 0 -c 9; p90 9h30m over 4h; 29 never passed, over 10)"
+grep -q '^	plugin_output=GREYSCAN WARNING - 2 senders greylisted 15+ times to whitelist or ignore: pool.example (520), fresh.example (30)\. Mail waits over 4h00m at p90 from 1 domain, worst pool.example (9h30m)\. More than 10 mails never passed from 1 domain, worst pool.example (29)$' "$WORK/out" ||
 	fail "plugin output not recorded"
-grep -q "^	performance_data='candidates'=4;0;9;0; 'new'=430c;;;0; 'delayed'=171c;;;0; 'domains'=7;;;0; 'age'=[0-9]*s;;;0;\$" "$WORK/out" ||
+grep -q "^	performance_data='candidates'=2;0;9;0; 'new'=1330c;;;0; 'delayed'=643c;;;0; 'domains'=8;;;0; 'age'=[0-9]*s;;;0; 'worst_wait_p90'=34200s;14400;86400;0; 'never_passed'=29;10;100;0;\$" "$WORK/out" ||
 	fail "perfdata not recorded as expected"
-grep -q '^	long_plugin_output=bigsender.example: 100 greylisted' "$WORK/out" ||
+grep -q '^	long_plugin_output=pool.example: 520 greylisted' "$WORK/out" ||
 	fail "long output not recorded"
 
 echo "PASS: conf/nagios validates and runs with $("$NAGIOS4" --version 2>/dev/null | grep -m1 'Nagios Core')"

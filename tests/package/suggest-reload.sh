@@ -1,8 +1,7 @@
 #!/bin/sh
-# suggest-reload.sh (NOT in TESTS yet: it fails until lib/suggest.c
-# changes, see the packaging report): the header of `greyscan suggest`
-# must not say "then reload postgrey" (Debian 12's postgrey has no working
-# reload) but give the SIGHUP commands.
+# suggest-reload.sh: the header of `greyscan suggest` must not say "then
+# reload postgrey" (Debian 12's postgrey has no working reload) but give
+# the SIGHUP commands.
 # Pass: the header names "systemctl kill -s HUP postgrey" and
 # kill -HUP "$(cat /run/postgrey.pid)" and not "reload postgrey".
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"

@@ -11,8 +11,9 @@
 #   - the summary has no other group;
 #   - totals.actions and the totals per kind are the sums of the
 #     expectation, and totals.unparsed and totals.evicted are 0;
-#   - with --report: the report has one row per group, with the same new,
-#     early_retry and delayed.
+#   - with --report: the report is one object whose totals are the
+#     summary's and whose domains have one row per group, with the same
+#     new, early_retry and delayed.
 # Otherwise prints every difference and exits 1; 99 when a file is missing
 # or not JSON.
 use strict;
@@ -111,11 +112,17 @@ if (@{ $s->{unparsed_samples} || [] }) {
 }
 
 if (defined $opt{report}) {
-	my $r = slurp_json($opt{report});
+	my $j = slurp_json($opt{report});
+	my $r = ref $j eq 'HASH' ? $j->{domains} : undef;
 	my %row;
 	if (ref $r ne 'ARRAY') {
-		push @bad, "report is not a JSON array";
+		push @bad, "report is not a JSON object with a domains array";
 		$r = [];
+	}
+	for my $c ('actions', @COUNTERS) {
+		my $v = $j->{totals}{$c} // 'absent';
+		push @bad, "report totals.$c is $v, the summary's $s->{totals}{$c}"
+		  if ref $j eq 'HASH' && $v ne $s->{totals}{$c};
 	}
 	for my $row (@$r) {
 		$row{ bytes_of($row->{domain}) } = $row;

@@ -328,6 +328,25 @@ START_TEST(test_group_mode_parse_names_bad_value)
 }
 END_TEST
 
+/* The rules whose answer a name's parent does not give alone: wildcards
+ * (*.ck, *.kawasaki.jp), their exceptions (!www.ck, !city.kawasaki.jp), a
+ * public suffix whose parent is none (forgot.his.name) and libpsl's limit
+ * of the last nine labels. */
+START_TEST(test_group_wildcard_exception_and_deep_rules)
+{
+	ck_assert_str_eq(by_name("foo.ck"), "foo.ck");
+	ck_assert_str_eq(by_name("a.b.foo.ck"), "b.foo.ck");
+	ck_assert_str_eq(by_name("a.b.www.ck"), "www.ck");
+	ck_assert_str_eq(by_name("a.b.foo.kawasaki.jp"), "b.foo.kawasaki.jp");
+	ck_assert_str_eq(by_name("a.b.city.kawasaki.jp"), "city.kawasaki.jp");
+	ck_assert_str_eq(by_name("a.his.name"), "his.name");
+	ck_assert_str_eq(by_name("forgot.his.name"), "forgot.his.name");
+	ck_assert_str_eq(by_name("a.forgot.his.name"), "a.forgot.his.name");
+	ck_assert_str_eq(by_name("1.2.3.4.5.6.7.8.9.10.example.co.uk"),
+			 "example.co.uk");
+}
+END_TEST
+
 /* --- the group cache --- */
 
 static struct gs_group_cache *new_cache(const struct gs_grouper *g,
@@ -415,6 +434,63 @@ START_TEST(test_group_cache_hit_gives_the_same_as_group_of)
 }
 END_TEST
 
+/* A missing name is grouped through the memo of its suffixes' registrable
+ * domains: the same answers as libpsl's whole walk, for names under the
+ * tricky rules met with a warm memo, a cold one, and one too small to keep
+ * them, in both orders (a parent first or its hosts first). */
+START_TEST(test_group_cache_memo_of_suffixes_gives_the_same_as_group_of)
+{
+	static const char *const suffixes[] = {
+	    "ck",
+	    "foo.ck",
+	    "www.ck",
+	    "kawasaki.jp",
+	    "foo.kawasaki.jp",
+	    "city.kawasaki.jp",
+	    "his.name",
+	    "forgot.his.name",
+	    "co.uk",
+	    "example.co.uk",
+	    "github.io",
+	    "s3.dualstack.us-east-1.amazonaws.com",
+	    "outbound.protection.outlook.com",
+	};
+	static const char *const prefixes[] = {
+	    "",
+	    "a.",
+	    "b.a.",
+	    "www.",
+	    "city.",
+	    "forgot.",
+	    "c.b.a.",
+	    "1.2.3.4.5.6.7.8.",
+	    "1.2.3.4.5.6.7.8.9.",
+	    "x.1.2.3.4.5.6.7.8.9.",
+	};
+	const size_t ns = sizeof(suffixes) / sizeof(suffixes[0]);
+	const size_t np = sizeof(prefixes) / sizeof(prefixes[0]);
+	static const size_t slots[] = {2, 8, 1024};
+	char name[GS_GROUP_MAX];
+	struct gs_group_cache *c;
+	size_t i, j, k, round;
+
+	for (k = 0; k < sizeof(slots) / sizeof(slots[0]); k++) {
+		c = new_cache(grouper, slots[k]);
+		for (round = 0; round < 4; round++) {
+			for (i = 0; i < ns * np; i++) {
+				/* rounds 1 and 3 walk backwards */
+				j = round % 2 == 0 ? i : ns * np - 1 - i;
+				snprintf(name, sizeof(name), "%s%s",
+					 prefixes[j % np], suffixes[j / np]);
+				assert_cached_like_group_of(c, grouper, name,
+							    "192.0.2.1", -1);
+			}
+		}
+		gs_group_cache_free(c);
+	}
+}
+END_TEST
+
 /* ASCII case does not change a group: the variants share one entry. */
 START_TEST(test_group_cache_case_variants_share_an_entry)
 {
@@ -433,6 +509,41 @@ START_TEST(test_group_cache_case_variants_share_an_entry)
 				    "192.0.2.1", 1);
 	ck_assert_uint_eq(cache_held(c), 2);
 	gs_group_cache_free(c);
+}
+END_TEST
+
+/* The key folds 'A'..'Z' and nothing else: every byte value in every
+ * place of a name's first words gets gs_group_of's answer, and each letter
+ * in each place shares the key of its small form. */
+START_TEST(test_group_cache_key_folds_only_ascii_letters)
+{
+	static const char base[] = "abcdefghijklmnopq.Example.com";
+	struct gs_group_cache *c = new_cache(grouper, 1 << 14);
+	char name[64];
+	int pos, b, round;
+
+	for (round = 0; round < 2; round++) {
+		for (pos = 0; pos < 17; pos++) {
+			for (b = 1; b < 256; b++) {
+				memcpy(name, base, sizeof(base));
+				name[pos] = (char)b;
+				assert_cached_like_group_of(c, grouper, name,
+							    "192.0.2.1", -1);
+			}
+		}
+	}
+	gs_group_cache_free(c);
+	for (pos = 0; pos < 17; pos++) {
+		for (b = 'a'; b <= 'z'; b++) {
+			c = new_cache(grouper, 2);
+			memcpy(name, base, sizeof(base));
+			name[pos] = (char)b;
+			assert_cached_like_group_of(c, grouper, name, NULL, 0);
+			name[pos] = (char)(b - 'a' + 'A');
+			assert_cached_like_group_of(c, grouper, name, NULL, 1);
+			gs_group_cache_free(c);
+		}
+	}
 }
 END_TEST
 
@@ -630,6 +741,7 @@ static Suite *group_suite(void)
 	tcase_add_test(
 	    tc, test_group_public_suffix_and_single_label_group_as_themselves);
 	tcase_add_test(tc, test_group_idn_stays_as_written_lower_cased);
+	tcase_add_test(tc, test_group_wildcard_exception_and_deep_rules);
 	tcase_add_test(tc, test_group_unknown_and_empty_names_group_by_network);
 	tcase_add_test(tc, test_group_ip_literal_names_group_by_network);
 	tcase_add_test(tc, test_group_malformed_names_group_by_network);
@@ -645,7 +757,11 @@ static Suite *group_suite(void)
 	suite_add_tcase(s, other);
 	tcase_add_checked_fixture(cache, setup_registrable, teardown);
 	tcase_add_test(cache, test_group_cache_hit_gives_the_same_as_group_of);
+	tcase_add_test(
+	    cache,
+	    test_group_cache_memo_of_suffixes_gives_the_same_as_group_of);
 	tcase_add_test(cache, test_group_cache_case_variants_share_an_entry);
+	tcase_add_test(cache, test_group_cache_key_folds_only_ascii_letters);
 	tcase_add_test(cache,
 		       test_group_cache_unicode_names_are_keyed_as_written);
 	tcase_add_test(cache, test_group_cache_network_groups_are_not_cached);

@@ -395,6 +395,48 @@ START_TEST(test_logline_bad_traditional_timestamps_are_malformed)
 }
 END_TEST
 
+/* Each month's name gives its month (the year inferred against REF, 28
+ * November 2026); a name off by one letter is no month. */
+START_TEST(test_logline_every_month_name)
+{
+	static const char *const names[] = {"Jan", "Feb", "Mar", "Apr",
+					    "May", "Jun", "Jul", "Aug",
+					    "Sep", "Oct", "Nov", "Dec"};
+	static const char *const not_months[] = {
+	    "Tue", "Bug", "Zed", "@an", "Sun", "Juk", "Jbn", "Mai",
+	};
+	struct gs_logline ll;
+	char line[64], name[4];
+	struct tm tm;
+	int m, pos;
+
+	for (m = 1; m <= 12; m++) {
+		snprintf(line, sizeof(line),
+			 "%s 15 12:00:00 mx1 postgrey[1]: x", names[m - 1]);
+		ck_assert_int_eq(split(line, REF, &ll), GS_LINE_POSTGREY);
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = (m == 12 ? 2025 : 2026) - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = 15;
+		tm.tm_hour = 12;
+		ck_assert_int_eq(ll.time, timegm(&tm));
+		for (pos = 0; pos < 3; pos++) {
+			memcpy(name, names[m - 1], 4);
+			name[pos] = pos == 0 ? (char)(name[0] + 32) : 'x';
+			snprintf(line, sizeof(line),
+				 "%s 15 12:00:00 mx1 postgrey[1]: x", name);
+			assert_malformed(line, REF);
+		}
+	}
+	for (m = 0; m < (int)(sizeof(not_months) / sizeof(not_months[0]));
+	     m++) {
+		snprintf(line, sizeof(line),
+			 "%.3s 15 12:00:00 mx1 postgrey[1]: x", not_months[m]);
+		assert_malformed(line, REF);
+	}
+}
+END_TEST
+
 START_TEST(test_logline_bad_rfc3339_timestamps_are_malformed)
 {
 	static const char *const lines[] = {
@@ -647,6 +689,7 @@ static Suite *logline_suite(void)
 	tcase_add_test(trad, test_logline_new_year_crossing);
 	tcase_add_test(trad, test_logline_december_line_in_january_file);
 	tcase_add_test(trad, test_logline_traditional_leap_day);
+	tcase_add_test(trad, test_logline_every_month_name);
 	tcase_add_test(trad,
 		       test_logline_impossible_day_of_postgrey_is_malformed);
 	suite_add_tcase(s, trad);

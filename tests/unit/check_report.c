@@ -1,5 +1,7 @@
-/* Unit tests of lib/report.c: the table against an expected text, the JSON
- * rows, limits, the empty summary and write errors. */
+/* Unit tests of lib/advice/report.c: the table against an expected text,
+ * the wait and never-passed columns of a version 2 summary ("n/a" without
+ * pair evidence), the JSON object with the window, the totals and every
+ * row, limits, the empty summary and write errors. */
 #include "gs_config.h"
 
 #include <check.h>
@@ -226,7 +228,9 @@ START_TEST(test_report_table_write_error_returns_minus_one)
 }
 END_TEST
 
-static struct json_object *parse_rows(const char *text, size_t want_rows)
+/* The report's object (*root, to be released) and its rows. */
+static struct json_object *parse_rows(const char *text, size_t want_rows,
+				      struct json_object **root)
 {
 	struct json_object *a;
 	size_t len = strlen(text);
@@ -234,8 +238,10 @@ static struct json_object *parse_rows(const char *text, size_t want_rows)
 	/* One line, one trailing newline. */
 	ck_assert_uint_gt(len, 0);
 	ck_assert_ptr_eq(strchr(text, '\n'), text + len - 1);
-	a = json_tokener_parse(text);
-	ck_assert_ptr_nonnull(a);
+	*root = json_tokener_parse(text);
+	ck_assert_ptr_nonnull(*root);
+	ck_assert(json_object_is_type(*root, json_type_object));
+	ck_assert(json_object_object_get_ex(*root, "domains", &a));
 	ck_assert(json_object_is_type(a, json_type_array));
 	ck_assert_uint_eq((size_t)json_object_array_length(a), want_rows);
 	return a;
@@ -263,7 +269,7 @@ START_TEST(test_report_json_has_one_object_per_row)
 {
 	int rc;
 	char *text = capture(gs_report_json, &sum, 0, &rc);
-	struct json_object *a = parse_rows(text, 6), *row, *v;
+	struct json_object *root, *a = parse_rows(text, 6, &root), *row, *v;
 
 	ck_assert_int_eq(rc, 0);
 	row = json_object_array_get_idx(a, 0);
@@ -293,8 +299,111 @@ START_TEST(test_report_json_has_one_object_per_row)
 	row = json_object_array_get_idx(a, 5);
 	ck_assert(json_object_object_get_ex(row, "example", &v));
 	ck_assert_ptr_null(v);
-	json_object_put(a);
+	/* a version 1 summary: no pair evidence */
+	ck_assert(json_object_object_get_ex(row, "pairs", &v));
+	ck_assert_ptr_null(v);
+	json_object_put(root);
 	free(text);
+}
+END_TEST
+
+/* The window and the totals come along (issue 11: they were dropped). */
+START_TEST(test_report_json_has_window_and_totals)
+{
+	int rc;
+	char *text = capture(gs_report_json, &sum, 1, &rc);
+	struct json_object *root, *w, *t, *v;
+
+	(void)parse_rows(text, 1, &root);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(get_int(root, "summary_version"), 1);
+	ck_assert_str_eq(get_str(root, "generated"), "2026-11-27T19:00:00Z");
+	ck_assert(json_object_object_get_ex(root, "window", &w));
+	ck_assert_str_eq(get_str(w, "start"), "2026-11-20T19:00:00Z");
+	ck_assert_int_eq(get_int(w, "seconds"), 604800);
+	ck_assert(json_object_object_get_ex(w, "retry_window", &v));
+	ck_assert_ptr_null(v);
+	ck_assert(json_object_object_get_ex(root, "totals", &t));
+	ck_assert_int_eq(get_int(t, "groups"), 6);
+	ck_assert_int_eq(get_int(t, "new"), (int64_t)sum.totals.per_counter[0]);
+	ck_assert_int_eq(get_int(t, "lines"), (int64_t)sum.totals.lines);
+	ck_assert(json_object_object_get_ex(t, "pairs_open", &v));
+	ck_assert_ptr_null(v);
+	json_object_put(root);
+	free(text);
+}
+END_TEST
+
+/* ---- a summary with pair evidence ---- */
+
+static void read_v2(struct gs_summary *s)
+{
+	char err[GS_ERRLEN] = "";
+
+	ck_assert_msg(gs_summary_read(FIXTURES "/pairs-v2.json", s, err,
+				      sizeof(err)) == 0,
+		      "%s", err);
+}
+
+START_TEST(test_report_table_shows_waits_and_never_passed)
+{
+	struct gs_summary v2;
+	char *text;
+	int rc;
+
+	read_v2(&v2);
+	text = capture(gs_report_table, &v2, 0, &rc);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(strstr(text, "  WAIT-MEDIAN  WAIT-P90  NEVER-PASSED  ") !=
+			  NULL,
+		      "%s", text);
+	/* pool: 4h08m, 9h30m, 29 (returned 340 - passed 311) */
+	ck_assert(strstr(text, "5h33m        4h08m     9h30m            29") !=
+		  NULL);
+	/* bot: nothing passed; 12 came back and expired */
+	ck_assert(strstr(text, "-            -         -            12") !=
+		  NULL);
+	ck_assert(strstr(text, "n/a") == NULL);
+	free(text);
+	gs_summary_free(&v2);
+	/* version 1 */
+	text = capture(gs_report_table, &sum, 0, &rc);
+	ck_assert(strstr(text, "    n/a       n/a           n/a") != NULL);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_report_json_has_pairs_of_version_2)
+{
+	struct gs_summary v2;
+	struct json_object *root, *a, *p, *v;
+	char *text;
+	int rc;
+
+	read_v2(&v2);
+	text = capture(gs_report_json, &v2, 0, &rc);
+	ck_assert_int_eq(rc, 0);
+	a = parse_rows(text, 3, &root);
+	ck_assert_int_eq(get_int(root, "summary_version"), 2);
+	ck_assert(json_object_object_get_ex(root, "window", &v));
+	ck_assert_int_eq(get_int(v, "retry_window"), 172800);
+	ck_assert(json_object_object_get_ex(root, "totals", &v));
+	ck_assert_int_eq(get_int(v, "pairs_evicted"), 7);
+	ck_assert_int_eq(get_int(v, "pairs_open"), 55);
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(a, 0),
+					    "pairs", &p));
+	ck_assert_int_eq(get_int(p, "greylisted"), 383);
+	ck_assert_int_eq(get_int(p, "never_passed"), 29);
+	ck_assert_int_eq(get_int(p, "wait_median"), 14880);
+	ck_assert_int_eq(get_int(p, "wait_p90"), 34200);
+	ck_assert_int_eq(get_int(p, "wait_max"), 90000);
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(a, 1),
+					    "pairs", &p));
+	ck_assert(json_object_object_get_ex(p, "wait_p90", &v));
+	ck_assert_ptr_null(v);
+	json_object_put(root);
+	free(text);
+	gs_summary_free(&v2);
 }
 END_TEST
 
@@ -302,10 +411,11 @@ START_TEST(test_report_json_respects_limit)
 {
 	int rc;
 	char *text = capture(gs_report_json, &sum, 1, &rc);
-	struct json_object *a = parse_rows(text, 1);
+	struct json_object *root;
 
+	(void)parse_rows(text, 1, &root);
 	ck_assert_int_eq(rc, 0);
-	json_object_put(a);
+	json_object_put(root);
 	free(text);
 }
 END_TEST
@@ -313,11 +423,13 @@ END_TEST
 START_TEST(test_report_json_empty_summary_is_empty_array)
 {
 	struct gs_summary empty = {0};
+	struct json_object *root;
 	int rc;
 	char *text = capture(gs_report_json, &empty, 0, &rc);
 
 	ck_assert_int_eq(rc, 0);
-	ck_assert_str_eq(text, "[]\n");
+	(void)parse_rows(text, 0, &root);
+	json_object_put(root);
 	free(text);
 }
 END_TEST
@@ -350,6 +462,9 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_report_table_write_error_returns_minus_one);
 	tcase_add_test(tc, test_report_json_has_one_object_per_row);
 	tcase_add_test(tc, test_report_json_respects_limit);
+	tcase_add_test(tc, test_report_json_has_window_and_totals);
+	tcase_add_test(tc, test_report_table_shows_waits_and_never_passed);
+	tcase_add_test(tc, test_report_json_has_pairs_of_version_2);
 	tcase_add_test(tc, test_report_json_empty_summary_is_empty_array);
 	tcase_add_test(tc, test_report_json_write_error_returns_minus_one);
 	suite_add_tcase(s, tc);

@@ -47,7 +47,7 @@ static struct gs_summary summary_of(struct gs_group_stats *groups, size_t n)
 	struct gs_summary s;
 
 	memset(&s, 0, sizeof(s));
-	s.version = GS_SUMMARY_VERSION;
+	s.version = 1; /* no pair evidence: the host names decide */
 	s.generated = 1700600000;
 	s.window_start = 1700000000;
 	s.window_end = 1700600000;
@@ -80,8 +80,12 @@ START_TEST(test_suggest_clean_big_sender_gets_registrable_domain)
 	ck_assert_uint_eq(c.n_items, 2);
 	ck_assert_uint_eq(c.n_candidates, 2);
 	ck_assert_int_eq(c.items[0].state, GS_CAND_CANDIDATE);
-	ck_assert(!c.items[0].flagged);
-	ck_assert_str_eq(c.items[0].reason, "");
+	ck_assert_int_eq(c.items[0].verdict, GS_VERDICT_WHITELIST);
+	ck_assert(!c.items[0].by_pairs);
+	ck_assert_str_eq(c.items[0].reason,
+			 "no sign of dynamic address space in the host names");
+	ck_assert_str_eq(c.items[0].detail,
+			 "no pair evidence (version 1 summary)");
 	ck_assert_str_eq(c.items[0].entry, "outlook.com");
 	ck_assert_uint_eq(c.items[0].greylisted, 300);
 	ck_assert_str_eq(c.items[1].entry, "example.co.uk");
@@ -115,10 +119,10 @@ START_TEST(test_suggest_public_suffix_is_flagged)
 	ck_assert_int_eq(gs_candidates_select(&s, NULL, NULL, NULL, &c, errbuf,
 					      sizeof(errbuf)),
 			 0);
-	ck_assert(c.items[0].flagged);
+	ck_assert_int_eq(c.items[0].verdict, GS_VERDICT_DO_NOT_WHITELIST);
 	ck_assert_str_eq(c.items[0].entry, "");
 	ck_assert(strstr(c.items[0].reason, "public suffix") != NULL);
-	ck_assert(c.items[1].flagged);
+	ck_assert_int_eq(c.items[1].verdict, GS_VERDICT_DO_NOT_WHITELIST);
 	gs_candidates_free(&c);
 }
 END_TEST
@@ -139,7 +143,8 @@ START_TEST(test_suggest_non_host_names_are_flagged)
 					      sizeof(errbuf)),
 			 0);
 	for (i = 0; i < 4; i++) {
-		ck_assert_msg(c.items[i].flagged, "%s not flagged",
+		ck_assert_msg(c.items[i].verdict == GS_VERDICT_DO_NOT_WHITELIST,
+			      "%s not flagged",
 			      c.items[i].group->domain);
 		ck_assert_str_eq(c.items[i].entry, "");
 		ck_assert(strchr(c.items[i].reason, '\n') == NULL);
@@ -282,7 +287,7 @@ START_TEST(test_suggest_exclude_dynamic_drops_flagged_groups)
 					      sizeof(errbuf)),
 			 0);
 	ck_assert_uint_eq(c.n_candidates, 2);
-	ck_assert(c.items[0].flagged);
+	ck_assert_int_eq(c.items[0].verdict, GS_VERDICT_DO_NOT_WHITELIST);
 	gs_candidates_free(&c);
 	o.exclude_dynamic = true;
 	ck_assert_int_eq(gs_candidates_select(&s, NULL, NULL, &o, &c, errbuf,
@@ -455,7 +460,7 @@ START_TEST(test_dynamic_flagged_candidate_has_no_entry)
 	ck_assert_int_eq(gs_candidates_select(&s, NULL, NULL, NULL, &c, errbuf,
 					      sizeof(errbuf)),
 			 0);
-	ck_assert(c.items[0].flagged);
+	ck_assert_int_eq(c.items[0].verdict, GS_VERDICT_DO_NOT_WHITELIST);
 	ck_assert_str_eq(c.items[0].entry, "");
 	ck_assert(strstr(c.items[0].reason, "'dsl'") != NULL);
 	gs_candidates_free(&c);

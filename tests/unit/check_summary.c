@@ -502,6 +502,7 @@ START_TEST(test_summary_read_accepts_pretty_file_with_unknown_fields)
 	char err[GS_ERRLEN] = "";
 
 	make_summary(&s);
+	s.version = 1; /* the fixture's */
 	ck_assert_msg(gs_summary_read(FIXTURES "/pretty-unsorted-v1.json",
 				      &back, err, sizeof(err)) == 0,
 		      "%s", err);
@@ -609,8 +610,8 @@ static const struct bad_field bad_fields[] = {
      "format: not a greyscan summary (format is \"greyscan-state\", "
      "expected \"greyscan-summary\")"},
     {"", "version", NULL, "version: missing"},
-    {"", "version", "2", "unsupported version 2 (expected 1)"},
-    {"", "version", "0", "unsupported version 0 (expected 1)"},
+    {"", "version", "3", "unsupported version 3 (expected 1 to 2)"},
+    {"", "version", "0", "unsupported version 0 (expected 1 to 2)"},
     {"", "version", "\"1\"", "version: expected an integer"},
     {"", "version", "1.0", "version: expected an integer"},
     {"", "generated", NULL, "generated: missing"},
@@ -903,8 +904,8 @@ END_TEST
 
 START_TEST(test_summary_read_refuses_other_version_file)
 {
-	assert_read_fails(FIXTURES "/version2.json",
-			  ": unsupported version 2 (expected 1)");
+	assert_read_fails(FIXTURES "/version3.json",
+			  ": unsupported version 3 (expected 1 to 2)");
 }
 END_TEST
 
@@ -1014,7 +1015,8 @@ static void assert_read_error(const char *path, const char *fmt, ...)
 	ck_assert_uint_eq(out.n_groups, 0);
 }
 
-/* The read succeeds and gives make_summary(). */
+/* The read succeeds and gives make_summary(), as version 1: path is a
+ * form of expected-v1.json. */
 static void assert_reads_back(const char *path)
 {
 	struct gs_summary s, back;
@@ -1023,6 +1025,7 @@ static void assert_reads_back(const char *path)
 	ck_assert_msg(gs_summary_read(path, &back, err, sizeof(err)) == 0, "%s",
 		      err);
 	make_summary(&s);
+	s.version = 1;
 	assert_summary_eq(&s, &back);
 	gs_summary_free(&back);
 	gs_summary_free(&s);
@@ -1275,8 +1278,8 @@ START_TEST(test_summary_read_reports_errors_in_whole_tree_order)
 
 	text = edited("\"early_retry\":30", "\"early_retry\":-1", NULL);
 	put_text(path, sizeof(path),
-		 edit(text, "\"version\":1", "\"version\":2"));
-	assert_read_error(path, "unsupported version 2 (expected 1)");
+		 edit(text, "\"version\":1", "\"version\":3"));
+	assert_read_error(path, "unsupported version 3 (expected 1 to 2)");
 	len = strlen(text);
 	put_text(path, sizeof(path), edit(text, "]}\n", "]}x"));
 	assert_read_error(

@@ -146,6 +146,95 @@ START_TEST(test_copy_with_both_flags)
 }
 END_TEST
 
+/* The copy as sanitize.h defines it, one character at a time: what the
+ * library's faster copy of plain runs must give. */
+static size_t reference_copy(char *out, size_t outsize, const char *in,
+			     size_t len, unsigned flags)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t i = 0, o = 0, seq_len, step;
+
+	if (outsize == 0)
+		return 0;
+	while (i < len) {
+		seq_len = (flags & GS_TEXT_UTF8)
+			      ? gs_utf8_seq_len(s + i, len - i)
+			      : 1;
+		step = seq_len > 0 ? seq_len : 1;
+		if (o + step > outsize - 1)
+			break;
+		if (seq_len == 0 || s[i] < 0x20 || s[i] == 0x7f ||
+		    ((flags & GS_TEXT_PIPE) && s[i] == '|')) {
+			out[o++] = '?';
+		} else {
+			memcpy(out + o, s + i, seq_len);
+			o += seq_len;
+		}
+		i += step;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Random texts of plain runs, controls, '|', DEL and UTF-8 (good, cut and
+ * bad), every room from none to more than enough, all flags, into another
+ * buffer and in place. */
+START_TEST(test_copy_matches_character_by_character)
+{
+	static const char *const pieces[] = {
+	    "abc",
+	    "x",
+	    "example.com",
+	    "|",
+	    "\t",
+	    "\x7f",
+	    "\xc3\xa9",
+	    "\xe2\x82\xac",
+	    "\xf0\x9f\x98\x80",
+	    "\xc3",
+	    "\xff",
+	    "\xed\xa0\x80",
+	    " ",
+	    "\x1f",
+	    "~",
+	};
+	const size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	char in[64], want[80], got[80];
+	size_t len, room, n_want, n_got, k;
+	unsigned flags, round;
+
+	srand(7);
+	for (round = 0; round < 2000; round++) {
+		len = 0;
+		for (k = (size_t)(rand() % 12); k > 0; k--) {
+			const char *p = pieces[rand() % npieces];
+
+			if (len + strlen(p) >= sizeof(in))
+				break;
+			memcpy(in + len, p, strlen(p));
+			len += strlen(p);
+		}
+		for (flags = 0; flags < 4; flags++) {
+			for (room = 0; room <= len + 2; room++) {
+				memset(want, 'k', sizeof(want));
+				memset(got, 'k', sizeof(got));
+				n_want =
+				    reference_copy(want, room, in, len, flags);
+				n_got = gs_text_copy(got, room, in, len, flags);
+				ck_assert_uint_eq(n_got, n_want);
+				ck_assert_mem_eq(got, want, room + 1);
+				memcpy(got, in, len);
+				n_got =
+				    gs_text_copy(got, room, got, len, flags);
+				ck_assert_uint_eq(n_got, n_want);
+				ck_assert_mem_eq(got, want,
+						 room > 0 ? n_want + 1 : 0);
+			}
+		}
+	}
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -160,6 +249,7 @@ static Suite *text_suite(void)
 	tcase_add_test(tc, test_clean_cuts_at_a_byte);
 	tcase_add_test(tc, test_clean_in_place);
 	tcase_add_test(tc, test_copy_with_both_flags);
+	tcase_add_test(tc, test_copy_matches_character_by_character);
 	suite_add_tcase(s, tc);
 	return s;
 }
