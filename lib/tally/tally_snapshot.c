@@ -109,7 +109,8 @@ static uint64_t at_most(uint64_t v, uint64_t max)
 	return v < max ? v : max;
 }
 
-/* The relations of struct gs_pair_stats, which a save made while counting
+/* The relations of struct gs_pair_stats, which the summary's reader
+ * checks (greyscan-summary(5), VALIDATION) and a save made while counting
  * and restored may break by a pair or two (tally.h). */
 static void clamp_pairs(struct gs_pair_stats *p)
 {
@@ -120,6 +121,8 @@ static void clamp_pairs(struct gs_pair_stats *p)
 	p->passed = at_most(p->passed, p->greylisted);
 	p->expired = at_most(p->expired, p->greylisted - p->passed);
 	p->never_returned = at_most(p->never_returned, p->expired);
+	p->never_returned =
+	    at_most(p->never_returned, p->greylisted - p->returned);
 	closed = p->passed + p->expired;
 	p->pending = at_most(p->pending, p->greylisted - closed);
 }
@@ -153,7 +156,8 @@ static void fill_pairs(const struct gs_tally *t, const struct group *g,
 			max_s = e->wait->max_s;
 	}
 	clamp_pairs(p);
-	p->has_wait = waits > 0;
+	/* The reader's rule too: waits exactly when something passed. */
+	p->has_wait = waits > 0 && p->passed > 0;
 	if (!p->has_wait)
 		return;
 	p->wait_max_s = max_s;
