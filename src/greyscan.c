@@ -151,7 +151,8 @@ static void scan_args_default(struct scan_args *a)
 }
 
 /* One option of scan (c from getopt_long, with arg). Returns -1 to go on,
- * or the exit status. */
+ * or the exit status. One case an option: the switch is as long as the
+ * option list, just over 80 lines. */
 static int scan_option(int c, const char *arg, struct scan_args *a)
 {
 	char err[GS_ERRLEN];

@@ -144,8 +144,7 @@ START_TEST(test_suggest_non_host_names_are_flagged)
 			 0);
 	for (i = 0; i < 4; i++) {
 		ck_assert_msg(c.items[i].verdict == GS_VERDICT_DO_NOT_WHITELIST,
-			      "%s not flagged",
-			      c.items[i].group->domain);
+			      "%s not flagged", c.items[i].group->domain);
 		ck_assert_str_eq(c.items[i].entry, "");
 		ck_assert(strchr(c.items[i].reason, '\n') == NULL);
 	}
