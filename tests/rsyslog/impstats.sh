@@ -19,7 +19,10 @@
 gs_init
 
 a=$GS_WORK/a.json
-b=$GS_WORK/missing/b.json
+# B's summary cannot be written: its name is a directory (a missing
+# directory would fail the configuration check instead).
+b=$GS_WORK/b.json
+mkdir "$b"
 stats=$GS_WORK/stats.json
 conf=$GS_WORK/rs.conf
 {

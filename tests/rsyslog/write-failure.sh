@@ -3,8 +3,9 @@
 # failure streak, retried every interval, and recover without losing
 # counts; rsyslogd keeps running.
 #
-# The summary and state live in DIR, which does not exist at start
-# (ENOENT). Tests run as root, for whom permission bits do not fail a
+# The summary and state live in DIR, which exists when rsyslogd checks its
+# configuration (a missing directory fails the check) and is removed as soon
+# as it runs (ENOENT). Tests run as root, for whom permission bits do not fail a
 # write, so the second failure streak replaces DIR by a regular file
 # (ENOTDIR). Interval 1 s.
 # Pass/fail:
@@ -40,7 +41,9 @@ gs_pg_mix "$GS_WORK/lines2" "$GS_WORK/expect2" 500 "mx1 mx2" 500
 gs_expect_add "$GS_WORK/expect12" "$GS_WORK/expect1" "$GS_WORK/expect2"
 
 # 1. Missing directory.
+mkdir "$dir"
 gs_rsyslog_start rs "$conf"
+rm -rf "$dir"
 gs_send_tcp "$(gs_port rs)" "$GS_WORK/lines1"
 gs_wait_for "$GS_TIMEOUT_S" "the write error" grep -qs \
 	"cannot write the summary file.*$sum" "$log"

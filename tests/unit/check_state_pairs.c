@@ -20,12 +20,12 @@
 #include "tally_fixture.h"
 #include "suite.h"
 
-#define T0	 1700000000 /* a slot boundary */
-#define WINDOW_S 2800	    /* 28 slots of 100 s */
-#define RETRY_S	 1000
-#define NOW	 (T0 + 99999)
-#define FIXTURES GS_TEST_SRCDIR "/tests/data/state"
-#define GOLDEN	 GS_TEST_SRCDIR "/tests/golden/data"
+#define T0	  1700000000 /* a slot boundary */
+#define WINDOW_S  2800	     /* 28 slots of 100 s */
+#define RETRY_S	  1000
+#define NOW	  (T0 + 99999)
+#define FIXTURES  GS_TEST_SRCDIR "/tests/data/state"
+#define STATEDATA GS_TEST_SRCDIR "/tests/data/state"
 
 static char tmpdir[64];
 
@@ -311,13 +311,15 @@ START_TEST(test_state_old_versions_load_without_pairs)
 }
 END_TEST
 
-/* The golden fixtures' state files, written by the release before pairs,
- * load into a tally that follows pairs. */
+/* State files the release before pairs wrote (the golden test's module
+ * states of that release, kept under tests/data/state) load into a tally
+ * that follows pairs. */
 START_TEST(test_state_golden_files_load)
 {
 	static const char *const files[] = {
-	    GOLDEN "/sample.module.state", GOLDEN "/corpus-syslog.module.state",
-	    GOLDEN "/corpus-stderr.module.state"};
+	    STATEDATA "/before-pairs-sample.state",
+	    STATEDATA "/before-pairs-corpus-syslog.state",
+	    STATEDATA "/before-pairs-corpus-stderr.state"};
 	struct gs_tally_config cfg = {604800, 100000, 1000, 172800};
 	char err[GS_ERRLEN];
 	struct gs_summary s;
