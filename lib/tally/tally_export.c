@@ -103,7 +103,8 @@ static void copy_group(struct gs_tally_copy *c, const struct group *g)
 	memcpy(p, g->nets, g->n_nets * sizeof(struct gs_addrset_item));
 	p += align8(g->n_nets * sizeof(struct gs_addrset_item));
 	d->pentries = (struct pentry *)p;
-	memcpy(p, g->pentries, g->n_pentries * sizeof(struct pentry));
+	if (g->n_pentries > 0) /* pentries is NULL without pair slots */
+		memcpy(p, g->pentries, g->n_pentries * sizeof(struct pentry));
 	p += align8(g->n_pentries * sizeof(struct pentry));
 	for (i = 0; i < g->n_pentries; i++) {
 		if (g->pentries[i].wait == NULL)
