@@ -5,7 +5,7 @@
 #
 # A private rsyslogd (tests/lib.sh: imtcp on a loopback port, the module
 # loaded) runs `if $programname == 'postgrey' then action(type="omgreyscan")`
-# with the default pair table (GS_PAIRS_DEFAULT_MAX, lib/tally/pairs.h) and
+# with the default pair table (GS_PAIRS_DEFAULT_MAX, lib/base/limits.h) and
 # receives over TCP GS_BENCH_PAIR_LINES (default 5,000,000) postgrey
 # greylistings from bench/pairflood.pl, streamed (nothing stored), from
 # GS_BENCH_PAIR_GROUPS (default 8) sender groups:
@@ -58,9 +58,10 @@ bench_init
 gs_init
 GS_TIMEOUT_S=300
 
-# A #define's number from pairs.h.
+# A #define's number from pairs.h or lib/base/limits.h (the defaults).
 pairs_h() {
-	sed -n "s/^#define $1[ 	]*\([0-9][0-9]*\).*/\1/p" "$PAIRS_H"
+	sed -n "s/^#define $1[ 	]*\([0-9][0-9]*\).*/\1/p" "$PAIRS_H" \
+		"$top_srcdir/lib/base/limits.h"
 }
 max_pairs=$(pairs_h GS_PAIRS_DEFAULT_MAX)
 entry_bytes=$(pairs_h GS_PAIRS_ENTRY_BYTES)
