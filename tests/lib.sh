@@ -153,6 +153,10 @@
 : "${top_builddir:=$(pwd)}"
 : "${RSYSLOGD:=/usr/sbin/rsyslogd}"
 : "${PERL:=perl}"
+# A sanitizer build restores large state files several times slower.
+if [ -n "${GS_SANITIZER_LOGDIR:-}" ]; then
+	: "${GS_TIMEOUT_S:=60}"
+fi
 : "${GS_TIMEOUT_S:=20}"
 
 : "${GS_MODULE:=$top_builddir/plugins/omgreyscan/.libs/omgreyscan.so}"

@@ -140,7 +140,9 @@ gs_note "peak RSS: baseline (1000 names, no pairs) $base_hwm KiB, flood" \
 	"$flood_hwm KiB, growth $growth KiB (bound $GROWTH_MAX_KIB); groups" \
 	"$groups, evicted $evicted, impstats evictions $se; pairs open" \
 	"$popen, evicted $pevicted, impstats pair_evictions $spe"
-[ "$growth" -le "$GROWTH_MAX_KIB" ] ||
+# In a sanitizer build ASan's shadow memory and quarantine are in the peak:
+# reported above, not bounded (as tests/hostile/summary.sh does).
+[ -n "${GS_SANITIZER_LOGDIR:-}" ] || [ "$growth" -le "$GROWTH_MAX_KIB" ] ||
 	gs_fail "memory grew by $growth KiB, over $GROWTH_MAX_KIB KiB"
 gs_pass "$LINES distinct names and pairs: growth $growth KiB, evicted" \
 	"$evicted groups and $pevicted pairs"
