@@ -75,6 +75,11 @@ if ! (cd "$src" && GREYSCAN_RSYSLOG_SRC=$rsyslog_src \
 	DEB_BUILD_OPTIONS="parallel=$(nproc) ${DEB_BUILD_OPTIONS:-}" \
 	dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log" >&2
+	# A failed test's own log says why; build.log is long.
+	if [ -f "$src/test-suite.log" ]; then
+		log "the failed tests' logs ($src/test-suite.log):"
+		head -n 300 "$src/test-suite.log" >&2
+	fi
 	log "dpkg-buildpackage failed, see $out/build.log"
 	exit 1
 fi

@@ -6,11 +6,11 @@
 #
 # omgreyscan (interval 1 s) is followed by an omfile action that writes
 # every line the action was given ("seen"). A sender streams postgrey
-# decisions for 50 domains (50 lines per 5 ms) and reconnects to each new
-# rsyslogd; lines sent while rsyslogd stops may be lost (they are in
+# decisions for 50 domains (10 lines per ms for the first QUOTA lines of a
+# connection, then 10 per 50 ms) and reconnects to each new rsyslogd; lines sent while rsyslogd stops may be lost (they are in
 # kernel buffers or rejected), which is why SENT below is only a bound.
 # RESTARTS (FAULT_RESTARTS, default 6) times: start, let the sender stream
-# until it sent 3000 more lines and the summary shows new lines, SIGTERM.
+# until it sent QUOTA more lines and the summary shows new lines, SIGTERM.
 # After the last start the sender sends exactly 5000 lines and closes.
 # A reader checks the summary all along. With S(i) the state's
 # totals.lines after stop i (S(0) = 0) and SENT(i) the lines the sender
@@ -33,6 +33,7 @@ gs_init
 
 RESTARTS=${FAULT_RESTARTS:-6}
 LAST=5000
+QUOTA=3000 # lines per connection at full speed
 sum=$GS_SUMMARY_FILE
 state=$sum.state
 seen=$GS_WORK/seen.log
@@ -55,7 +56,7 @@ EOF2
 # holds "G lines-on-this-connection total-sent", with "closed" added once
 # the connection has ended; done holds the final "total-sent".
 "$PERL" -MIO::Socket::INET -MTime::HiRes=sleep -e "$GS_PERL_PG"'
-	my ($work, $last_n) = @ARGV;
+	my ($work, $last_n, $quota) = @ARGV;
 	$SIG{PIPE} = "IGNORE";
 	my ($total, $k) = (0, 0);
 	sub progress {
@@ -87,9 +88,12 @@ EOF2
 			$k++;
 			$n++;
 			$total++;
-			if ($n % 50 == 0) {
+			if ($n % 10 == 0) {
 				progress($g, $n, $total);
-				sleep(0.005);
+				# Full speed up to the quota, then a trickle: the
+				# stop still meets lines in flight, but the state
+				# stays the same size however slow the build is.
+				sleep($last || $n < $quota ? 0.001 : 0.05);
 			}
 		}
 		progress($g, $n, $total, "closed");
@@ -101,7 +105,7 @@ EOF2
 			exit 0;
 		}
 		close($s);
-	}' "$GS_WORK" "$LAST" >"$GS_WORK/sender.out" 2>&1 &
+	}' "$GS_WORK" "$LAST" "$QUOTA" >"$GS_WORK/sender.out" 2>&1 &
 sender=$!
 gs_cleanup_add "touch '$GS_WORK/stop'; kill $sender 2>/dev/null"
 
@@ -172,7 +176,7 @@ prev=0
 i=1
 while [ "$i" -le "$RESTARTS" ]; do
 	start "$i" ""
-	gs_wait_for 60 "the sender streaming ($i)" sent_at_least "$i" 3000
+	gs_wait_for 60 "the sender streaming ($i)" sent_at_least "$i" "$QUOTA"
 	gs_wait_for 60 "new lines counted ($i)" summary_above "$prev"
 	gs_rsyslog_stop rs
 	# Once the sender saw the connection fail, its count is final.
