@@ -4,8 +4,9 @@
 # bundled mail log (examples/sample-mail.log: postfix and postgrey lines
 # from two MX hosts) into it in chunks, and shows the report while the
 # daemon runs. At the end: the summary file, the check plugin's verdict
-# against Debian's postgrey whitelist, and the whitelist suggestions.
-# Nothing outside a private temporary directory is touched.
+# against Debian's postgrey whitelist, the whitelist suggestions, and the
+# HTML report (greyscan report --html) written to build/demo-report.html.
+# Nothing else outside a private temporary directory is touched.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/scripts/build.sh"
@@ -97,3 +98,9 @@ echo "== check_greyscan with Debian's postgrey whitelist"
 echo
 echo "== greyscan suggest"
 "$greyscan" suggest -W /etc/postgrey/whitelist_clients "$work/summary.json"
+echo
+page=$build/demo-report.html
+echo "== greyscan report --html: the page, with charts (open it in a browser)"
+"$greyscan" report --html -W /etc/postgrey/whitelist_clients -o "$page" \
+	"$work/summary.json"
+echo "$page: $(grep -c '<tr data-status' "$page") sender domains"

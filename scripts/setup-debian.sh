@@ -20,7 +20,8 @@ packages="build-essential autoconf automake libtool pkg-config dpkg-dev
   libnet-server-perl libberkeleydb-perl
   icinga2-bin nagios4-core monitoring-plugins-basic
   clang libclang-rt-14-dev valgrind linux-perf
-  debhelper fakeroot lintian mmdebstrap"
+  debhelper fakeroot lintian mmdebstrap
+  libjs-chart.js chromium chromium-driver"
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -1,7 +1,8 @@
 /* greyscan: the command-line front end. It only parses options and wires
  * the core together: scanning log files into a tally (ingest/scan.h),
  * writing and reading the summary (summary/summary_file.h), printing
- * reports (advice/report.h) and whitelist suggestions (advice/suggest.h). */
+ * reports (advice/report.h, advice/report_html.h; cmd_report.c) and
+ * whitelist suggestions (advice/suggest.h). */
 #include "gs_config.h"
 
 #include <errno.h>
@@ -30,9 +31,8 @@
 #include "tally/tally.h"
 #include "advice/ignore.h"
 #include "advice/whitelist.h"
+#include "cli.h"
 
-#define EXIT_USAGE	    2
-#define MAX_WHITELISTS	    16
 #define OPT_SUMMARY_DOMAINS 256 /* long option only */
 #define OPT_OWNER	    257
 #define OPT_GROUP	    258
@@ -42,16 +42,17 @@
 /* The --max-pairs message states the range. */
 _Static_assert(GS_MAX_PAIRS_MAX == 16777216, "--max-pairs range");
 
-static const char *progname = "greyscan";
+const char *progname = "greyscan";
 
-static void usage(FILE *out)
+void usage(FILE *out)
 {
 	fprintf(
 	    out,
 	    "Usage: %s scan [OPTIONS] FILE...     count postgrey decisions in "
 	    "log files\n"
-	    "       %s report [OPTIONS] SUMMARY   print a summary as a table "
-	    "or JSON\n"
+	    "       %s report [OPTIONS] SUMMARY   print a summary as a table, "
+	    "JSON\n"
+	    "                                     or an HTML page\n"
 	    "       %s suggest [OPTIONS] SUMMARY  print whitelist entries to "
 	    "add\n"
 	    "       %s --help | --version\n"
@@ -86,8 +87,21 @@ static void usage(FILE *out)
 	    "totals\n"
 	    "                         and the rows (all of them unless "
 	    "--limit)\n"
-	    "  -l, --limit N          rows (default 20 in the table, all in "
-	    "JSON; 0: all)\n"
+	    "  -l, --limit N          rows (default 20 in the table, 1000 "
+	    "in the\n"
+	    "                         page, all in JSON; 0: all)\n"
+	    "  -H, --html             write one self-contained HTML page: "
+	    "charts,\n"
+	    "                         verdicts and a sortable table\n"
+	    "  -o, --output FILE      write to FILE (replaced atomically, "
+	    "mode 0644)\n"
+	    "                         instead of standard output\n"
+	    "      --chartjs FILE     Chart.js to inline in the page "
+	    "(default\n"
+	    "                         %s)\n"
+	    "  -W, -i, -n             as for suggest, for the page's "
+	    "verdicts (no\n"
+	    "                         whitelist is read without -W)\n"
 	    "suggest options:\n"
 	    "  -W, --whitelist FILE   postgrey client whitelist (repeatable; "
 	    "default\n"
@@ -107,11 +121,11 @@ static void usage(FILE *out)
 	    "rotated logs oldest first: mail.log.2.gz mail.log.1 mail.log\n",
 	    progname, progname, progname, progname, GS_DEFAULT_MAX_GROUPS,
 	    GS_PAIRS_DEFAULT_MAX, gs_rulebase_default_path(),
-	    GS_DEFAULT_SUMMARY_DOMAINS, GS_DEFAULT_IGNORE_FILE,
-	    GS_DEFAULT_THRESHOLD);
+	    GS_DEFAULT_SUMMARY_DOMAINS, GS_DEFAULT_CHARTJS,
+	    GS_DEFAULT_IGNORE_FILE, GS_DEFAULT_THRESHOLD);
 }
 
-static int bad_usage(const char *fmt, const char *arg)
+int bad_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: ", progname);
 	fprintf(stderr, fmt, arg);
@@ -356,58 +370,6 @@ static int cmd_scan(int argc, char **argv)
 	int rc = parse_scan_args(argc, argv, &a);
 
 	return rc >= 0 ? rc : run_scan(&a);
-}
-
-static int cmd_report(int argc, char **argv)
-{
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"limit", required_argument, NULL, 'l'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct gs_summary sum = {0};
-	char err[GS_ERRLEN];
-	bool json = false, have_limit = false;
-	unsigned long limit = 20;
-	int c, rc = EXIT_FAILURE;
-
-	while ((c = getopt_long(argc, argv, "jl:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'l':
-			if (!gs_parse_ulong(optarg, 0, ULONG_MAX, &limit))
-				return bad_usage("invalid --limit '%s'",
-						 optarg);
-			have_limit = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_SUCCESS;
-		default:
-			return bad_usage("%s", "invalid option");
-		}
-	}
-	if (argc - optind != 1)
-		return bad_usage("%s", "report: give exactly one SUMMARY file");
-	/* Scripts get every row unless they ask for fewer; people the
-	 * busiest 20. */
-	if (json && !have_limit)
-		limit = 0;
-	if (gs_summary_read(argv[optind], &sum, err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: %s\n", progname, err);
-		return EXIT_FAILURE;
-	}
-	if ((json ? gs_report_json(stdout, &sum, limit)
-		  : gs_report_table(stdout, &sum, limit)) < 0)
-		fprintf(stderr, "%s: writing the report: %s\n", progname,
-			strerror(errno));
-	else
-		rc = EXIT_SUCCESS;
-	gs_summary_free(&sum);
-	return rc;
 }
 
 /* What `greyscan suggest` was asked for. */

@@ -47,6 +47,13 @@ struct gs_pair_stats {
 	uint32_t wait_max_s;	 /* exact */
 };
 
+/* TEMP until the series branch lands */
+#define GS_SERIES_MAX_SLOTS 64
+struct gs_series_slot {
+	uint64_t greylisted;
+	uint64_t passed;
+};
+
 struct gs_group_stats {
 	char *domain;
 	enum gs_group_kind kind;
@@ -63,6 +70,7 @@ struct gs_group_stats {
 	size_t n_hosts;
 	bool has_pairs; /* false in a version 1 file: no evidence */
 	struct gs_pair_stats pairs;
+	struct gs_series_slot *series;
 };
 
 struct gs_totals {
@@ -94,6 +102,10 @@ struct gs_summary {
 	 * groups tracked, or the busiest ones when totals.groups > n_groups. */
 	struct gs_group_stats *groups;
 	size_t n_groups;
+	bool has_series;
+	time_t series_start;
+	uint32_t series_slot_s;
+	size_t series_slots;
 };
 
 /* Releases everything the summary owns and zeroes it; NULL is fine. */
