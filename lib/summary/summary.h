@@ -52,7 +52,8 @@ struct gs_pair_stats {
  * series_slot_s), the last one up to window_end. The snapshot gives
  * window_s / slot_s + 1 slots at most: GS_TALLY_SLOTS + 1 when the window
  * is a multiple of GS_TALLY_SLOTS seconds, 56 for the oddest window (55 s
- * in 1 s slots), and fewer while the tally is younger than its window. */
+ * in 1 s slots); fewer only for log times within a window of 1970, since
+ * the series starts at slot 0 at the earliest. */
 #define GS_SERIES_MAX_SLOTS 64 /* slots a reader accepts */
 
 struct gs_series_slot {
