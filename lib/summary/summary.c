@@ -15,6 +15,7 @@ static void group_free(struct gs_group_stats *g)
 	for (i = 0; i < g->n_hosts; i++)
 		free(g->hosts[i].host);
 	free(g->hosts);
+	free(g->series);
 }
 
 void gs_summary_free(struct gs_summary *s)

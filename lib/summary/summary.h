@@ -47,11 +47,19 @@ struct gs_pair_stats {
 	uint32_t wait_max_s;	 /* exact */
 };
 
-/* TEMP until the series branch lands */
-#define GS_SERIES_MAX_SLOTS 64
+/* The per-slot series (greyscan-summary(5), SERIES): slot i of a summary
+ * covers [series_start + i * series_slot_s, series_start + (i + 1) *
+ * series_slot_s), the last one up to window_end. The snapshot gives
+ * window_s / slot_s + 1 slots at most: GS_TALLY_SLOTS + 1 when the window
+ * is a multiple of GS_TALLY_SLOTS seconds, 56 for the oddest window (55 s
+ * in 1 s slots); fewer only for log times within a window of 1970, since
+ * the series starts at slot 0 at the earliest. */
+#define GS_SERIES_MAX_SLOTS 64 /* slots a reader accepts */
+
 struct gs_series_slot {
-	uint64_t greylisted;
-	uint64_t passed;
+	uint64_t
+	    greylisted;	 /* new + early_retry decisions logged in the slot */
+	uint64_t passed; /* delayed + passed ("triplet found") in the slot */
 };
 
 struct gs_group_stats {
@@ -70,6 +78,8 @@ struct gs_group_stats {
 	size_t n_hosts;
 	bool has_pairs; /* false in a version 1 file: no evidence */
 	struct gs_pair_stats pairs;
+	/* The summary's series_slots entries, oldest first; NULL when
+	 * !has_series or series_slots is 0. */
 	struct gs_series_slot *series;
 };
 
@@ -102,10 +112,13 @@ struct gs_summary {
 	 * groups tracked, or the busiest ones when totals.groups > n_groups. */
 	struct gs_group_stats *groups;
 	size_t n_groups;
+	/* The series of every listed group; false in files written before
+	 * greyscan 0.2, then no group has one. series_start is the start of
+	 * the first slot (0 when series_slots is 0: no event yet). */
 	bool has_series;
 	time_t series_start;
-	uint32_t series_slot_s;
-	size_t series_slots;
+	uint32_t series_slot_s; /* >= 1 when has_series */
+	size_t series_slots;	/* <= GS_SERIES_MAX_SLOTS */
 };
 
 /* Releases everything the summary owns and zeroes it; NULL is fine. */

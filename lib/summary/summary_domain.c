@@ -1,6 +1,7 @@
 /* One element of a summary's "domains": see summary_domain.h. Every member
  * is checked for presence, type and range (base/json.h) before it is copied
- * out; members this reader does not know are ignored. */
+ * out; members this reader does not know are ignored. The series of a
+ * domain is summary_series.c's. */
 #include "gs_config.h"
 
 #include "summary/summary_domain.h"
@@ -38,6 +39,7 @@ void gs_domain_reader_init(struct gs_domain_reader *r, int version)
 	r->version = version;
 	r->cap = 0;
 	r->first_unpaired = SIZE_MAX;
+	gs_series_reader_init(&r->series);
 }
 
 /* Any other value, of any type, is "expected \"name\" or \"network\"". */
@@ -246,26 +248,31 @@ static int maybe_pairs(const where_t *w, struct json_object *o,
 	return 0;
 }
 
-int gs_summary_check_pairs(const where_t *w, int version,
-			   const struct gs_domain_reader *r,
-			   struct gs_summary *out, bool held_error)
+int gs_summary_check_domains(const where_t *w, const struct gs_domain_reader *r,
+			     struct gs_summary *out, bool held_error)
 {
 	char path[GS_JSON_PATH_LEN], ppath[GS_JSON_PATH_LEN];
-	size_t i;
+	size_t i, unpaired = SIZE_MAX, unseries;
 
-	if (version < 2) {
+	if (out->version < 2) {
 		for (i = 0; i < out->n_groups; i++) {
 			out->groups[i].has_pairs = false;
 			memset(&out->groups[i].pairs, 0,
 			       sizeof(out->groups[i].pairs));
 		}
-		return 0;
+	} else {
+		unpaired = r->first_unpaired;
 	}
-	if (r->first_unpaired == SIZE_MAX ||
-	    (held_error && r->first_unpaired + 1 >= out->n_groups))
+	unseries = gs_series_pending(&r->series, out);
+	i = unpaired < unseries ? unpaired : unseries;
+	if (i == SIZE_MAX || (held_error && i + 1 >= out->n_groups))
 		return 0;
-	gs_json_path_idx(path, "domains", r->first_unpaired);
-	return gs_json_bad(w, gs_json_path(ppath, path, "pairs"), "missing");
+	if (unpaired <= unseries) {
+		gs_json_path_idx(path, "domains", unpaired);
+		return gs_json_bad(w, gs_json_path(ppath, path, "pairs"),
+				   "missing");
+	}
+	return gs_series_report(w, &r->series, out->series_slots);
 }
 
 static int read_group(const where_t *w, struct json_object *o, const char *path,
@@ -299,7 +306,8 @@ static int read_group(const where_t *w, struct json_object *o, const char *path,
 	    gs_json_get_time(w, o, path, "first_seen", 0, &g->first_seen) < 0 ||
 	    gs_json_get_time(w, o, path, "last_seen", 0, &g->last_seen) < 0 ||
 	    read_hosts(w, o, path, g) < 0 ||
-	    maybe_pairs(w, o, path, g, r, index) < 0)
+	    maybe_pairs(w, o, path, g, r, index) < 0 ||
+	    gs_series_read_domain(w, o, path, g, &r->series, index) < 0)
 		return -1;
 	return 0;
 }

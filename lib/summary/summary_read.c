@@ -11,7 +11,9 @@
  * within version 1 (totals.groups) are optional. Version 2 adds the pair
  * evidence (window.retry_window, totals.pairs_evicted and pairs_open, and
  * each domain's "pairs"), required there; a version 1 file reads with
- * has_pairs false and those figures 0.
+ * has_pairs false and those figures 0. The per-slot series (the top-level
+ * "series" and each domain's, summary_series.c) was added within version
+ * 2: optional, and then required in every domain.
  *
  * Errors come in the order a whole-tree parse gave them: bad JSON anywhere
  * first, then the header, then the domains. */
@@ -34,6 +36,7 @@
 #include "base/json.h"
 #include "base/json_stream.h"
 #include "summary/summary_domain.h"
+#include "summary/summary_series.h"
 
 #define SAMPLE_MAX_BYTES 4096 /* one unparsed sample line */
 #define READ_CHUNK_BYTES 65536
@@ -155,6 +158,7 @@ static int read_groups(const where_t *w, struct json_object *root,
 	size_t i, n;
 
 	gs_domain_reader_init(&r, out->version);
+	gs_series_reader_frame(&r.series, out);
 	if (gs_json_member(w, root, "", "domains", json_type_array, &a) < 0)
 		return -1;
 	n = (size_t)json_object_array_length(a);
@@ -162,7 +166,7 @@ static int read_groups(const where_t *w, struct json_object *root,
 		if (gs_summary_add_domain(w, json_object_array_get_idx(a, i),
 					  out, &r) < 0)
 			return -1;
-	return gs_summary_check_pairs(w, out->version, &r, out, false);
+	return gs_summary_check_domains(w, &r, out, false);
 }
 
 /* The groups tracked cannot be fewer than the domains listed. Files from
@@ -191,7 +195,8 @@ static int read_head(const where_t *w, struct json_object *root,
 		0 ||
 	    read_window(w, root, out) < 0 ||
 	    read_totals(w, root, out->version, &out->totals, has_groups) < 0 ||
-	    read_samples(w, root, out) < 0)
+	    read_samples(w, root, out) < 0 ||
+	    gs_series_read_frame(w, root, out) < 0)
 		return -1;
 	return 0;
 }
@@ -338,18 +343,20 @@ static int each_domain(void *ctx, struct json_object *o, const where_t *w)
 {
 	struct domains *d = ctx;
 
-	if (d->out->n_groups == 0)
+	if (d->out->n_groups == 0) {
 		d->r.version = version_so_far(d->root);
+		gs_series_reader_peek(&d->r.series, d->root);
+	}
 	return gs_summary_add_domain(w, o, d->out, &d->r);
 }
 
-/* After the header: the pairs of domains read before the version was
- * known, then an error held from the domains. */
+/* After the header: the pairs and series of domains read before the
+ * version and the series' frame were known, then an error held from the
+ * domains. */
 static int check_domains(const where_t *w, const struct domains *d,
 			 const char *held)
 {
-	if (gs_summary_check_pairs(w, d->out->version, &d->r, d->out,
-				   *held != '\0') < 0)
+	if (gs_summary_check_domains(w, &d->r, d->out, *held != '\0') < 0)
 		return -1;
 	if (*held != '\0')
 		return gs_seterr(w->err, w->errlen, "%s", held);

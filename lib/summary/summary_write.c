@@ -1,6 +1,8 @@
 /* The summary file's writer, version 2 (version 1 and the pair evidence:
  * each domain's "pairs", totals.pairs_evicted and pairs_open,
- * window.retry_window): see summary_file.h and man/greyscan-summary.5.
+ * window.retry_window), with the per-slot series when the summary has one
+ * (the top-level "series" and each domain's, members added within version
+ * 2): see summary_file.h and man/greyscan-summary.5.
  *
  * Writing streams: the header fields (everything but the domains) become one
  * small libfastjson tree with an empty "domains" array, which is serialised
@@ -17,6 +19,7 @@
 #include "summary/summary_file.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +51,27 @@ static struct json_object *window_to_json(const struct gs_summary *s)
 		return NULL;
 	}
 	return w;
+}
+
+/* The series' frame, given once; its start is null when it has no slot
+ * (before the first event), and a time otherwise, also at time 0. */
+static struct json_object *series_to_json(const struct gs_summary *s)
+{
+	struct json_object *o = json_object_new_object();
+	int rc;
+
+	if (o == NULL)
+		return NULL;
+	rc = s->series_slots == 0
+		 ? gs_json_add_null(o, "start")
+		 : gs_json_add_time(o, "start", s->series_start);
+	if (rc < 0 ||
+	    gs_json_add_int(o, "slot_seconds", s->series_slot_s) < 0 ||
+	    gs_json_add_count(o, "slots", s->series_slots) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* totals.groups is never below the number of domains listed: a summary
@@ -134,7 +158,47 @@ static struct json_object *pairs_to_json(const struct gs_group_stats *g)
 	return o;
 }
 
-static struct json_object *group_to_json(const struct gs_group_stats *g)
+/* One field of each of n slots, as an array of counts. */
+static struct json_object *slots_to_json(const struct gs_series_slot *v,
+					 size_t n, bool passed)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	if (a == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (gs_json_push(
+			a, gs_json_new_count(passed ? v[i].passed
+						    : v[i].greylisted)) < 0) {
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* The group's series: n slots of it, zeros where it has none (a group
+ * made by hand). */
+static struct json_object *group_series_to_json(const struct gs_group_stats *g,
+						size_t n)
+{
+	static const struct gs_series_slot zero[GS_SERIES_MAX_SLOTS];
+	const struct gs_series_slot *v = g->series != NULL ? g->series : zero;
+	struct json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	if (gs_json_add(o, "greylisted", slots_to_json(v, n, false)) < 0 ||
+	    gs_json_add(o, "passed", slots_to_json(v, n, true)) < 0) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+static struct json_object *group_to_json(const struct gs_summary *s,
+					 const struct gs_group_stats *g)
 {
 	struct json_object *o = json_object_new_object();
 	size_t n_ex =
@@ -162,6 +226,10 @@ static struct json_object *group_to_json(const struct gs_group_stats *g)
 	    gs_json_add(o, "hosts", hosts_to_json(g)) < 0 ||
 	    gs_json_add(o, "pairs", pairs_to_json(g)) < 0)
 		goto fail;
+	if (s->has_series &&
+	    gs_json_add(o, "series", group_series_to_json(g, s->series_slots)) <
+		0)
+		goto fail;
 	return o;
 fail:
 	json_object_put(o);
@@ -186,6 +254,8 @@ static struct json_object *head_to_json(const struct gs_summary *s)
 			totals_to_json(&s->totals, s->n_groups)) < 0 ||
 	    gs_json_add(root, "unparsed_samples",
 			gs_json_new_strings(s->samples, n_samples)) < 0 ||
+	    (s->has_series &&
+	     gs_json_add(root, "series", series_to_json(s)) < 0) ||
 	    gs_json_add(root, "domains", json_object_new_array()) < 0) {
 		json_object_put(root);
 		return NULL;
@@ -233,7 +303,7 @@ static int fill_summary(FILE *out, void *ctx, char *err, size_t errlen)
 	if (write_head(out, s, err, errlen) < 0)
 		return -1;
 	for (i = 0; i < s->n_groups && !ferror(out); i++) {
-		o = group_to_json(&s->groups[i]);
+		o = group_to_json(s, &s->groups[i]);
 		if (o == NULL)
 			return gs_seterr(err, errlen,
 					 "building domain %zu of the summary: "
@@ -251,6 +321,15 @@ static int fill_summary(FILE *out, void *ctx, char *err, size_t errlen)
 int gs_summary_write(const struct gs_summary *s, const char *path,
 		     const struct gs_file_opts *opts, char *err, size_t errlen)
 {
+	/* A file the reader would refuse is not written. */
+	if (s->has_series &&
+	    (s->series_slots > GS_SERIES_MAX_SLOTS || s->series_slot_s == 0))
+		return gs_seterr(
+		    err, errlen,
+		    "%s: a series of %zu slots of %" PRIu32
+		    " s (expected at most %d slots of at least 1 s)",
+		    path, s->series_slots, s->series_slot_s,
+		    GS_SERIES_MAX_SLOTS);
 	return gs_atomic_write_with(path, opts, fill_summary, (void *)s, err,
 				    errlen);
 }

@@ -165,8 +165,40 @@ static void fill_pairs(const struct gs_tally *t, const struct group *g,
 	p->wait_p90_s = gs_delayhist_quantile(t->hist_lower, bins, max_s, 900);
 }
 
+/* g's decisions per slot of the series (out->series_slots of them from
+ * out->series_start), all hosts summed; slots without any stay 0. */
+static int fill_series(const struct gs_tally *t, const struct group *g,
+		       const struct gs_summary *out, struct gs_group_stats *s)
+{
+	const int64_t first = (int64_t)out->series_start / t->slot_s;
+	const struct entry *e;
+	struct gs_series_slot *d;
+	uint16_t i;
+
+	if (out->series_slots == 0)
+		return 0;
+	s->series = calloc(out->series_slots, sizeof(*s->series));
+	if (s->series == NULL)
+		return -1;
+	for (i = 0; i < g->n_entries; i++) {
+		e = &g->entries[i];
+		/* The sweep dropped older entries and no event is newer than
+		 * the end; a merged state is held to the same bounds, so this
+		 * only guards the array. */
+		if (e->slot < first ||
+		    (uint64_t)(e->slot - first) >= out->series_slots)
+			continue;
+		d = &s->series[e->slot - first];
+		d->greylisted +=
+		    (uint64_t)e->counts[GS_C_NEW] + e->counts[GS_C_EARLY_RETRY];
+		d->passed +=
+		    (uint64_t)e->counts[GS_C_DELAYED] + e->counts[GS_C_PASSED];
+	}
+	return 0;
+}
+
 static int fill_group(const struct gs_tally *t, const struct group *g,
-		      struct gs_group_stats *s)
+		      const struct gs_summary *out, struct gs_group_stats *s)
 {
 	s->domain = strdup(g->name);
 	if (s->domain == NULL)
@@ -180,7 +212,7 @@ static int fill_group(const struct gs_tally *t, const struct group *g,
 	s->has_pairs = t->pairs != NULL;
 	if (s->has_pairs)
 		fill_pairs(t, g, &s->pairs);
-	if (fill_examples(g, s) < 0)
+	if (fill_examples(g, s) < 0 || fill_series(t, g, out, s) < 0)
 		return -1;
 	return fill_hosts(t, g, s);
 }
@@ -279,6 +311,30 @@ static size_t pick_busiest(const struct gs_tally *t, struct pick *h, size_t max)
 	return n;
 }
 
+/* The series' frame: from the oldest live slot to the end's, in the
+ * tally's slots, so that it starts at window_start; none before the first
+ * event. A window reaching back before time 0 starts at slot 0, as
+ * window_start does (event times are never negative). */
+static void snapshot_series(const struct gs_tally *t, struct gs_summary *out)
+{
+	int64_t first, last;
+
+	out->has_series = true;
+	out->series_slot_s = t->slot_s;
+	if (!t->has_end)
+		return;
+	first = min_live_slot(t);
+	if (first < 0)
+		first = 0;
+	last = slot_of(t, t->end);
+	/* window_s / slot_s + 1 slots at most (summary.h), within what a
+	 * reader accepts: should that ever change, the newest are kept. */
+	if (last - first >= GS_SERIES_MAX_SLOTS)
+		first = last - GS_SERIES_MAX_SLOTS + 1;
+	out->series_start = (time_t)(first * t->slot_s);
+	out->series_slots = (size_t)(last - first + 1);
+}
+
 /* The header fields of a snapshot: everything but the groups. */
 static int snapshot_head(const struct gs_tally *t, time_t now,
 			 struct gs_summary *out)
@@ -297,6 +353,7 @@ static int snapshot_head(const struct gs_tally *t, time_t now,
 		if (out->window_start < 0)
 			out->window_start = 0;
 	}
+	snapshot_series(t, out);
 	gs_tally_totals_locked(t, &out->totals);
 	for (i = 0; i < t->n_samples; i++) {
 		out->samples[i] = strdup(gs_tally_sample_at(t, i));
@@ -332,13 +389,13 @@ static int snapshot_locked(const struct gs_tally *t, time_t now, size_t max,
 	 * filled group too. */
 	if (h != NULL) {
 		for (i = 0; i < n; i++)
-			if (fill_group(t, h[i].g,
+			if (fill_group(t, h[i].g, out,
 				       &out->groups[out->n_groups++]) < 0)
 				goto out;
 	} else {
 		for (b = 0; b < t->n_buckets; b++)
 			for (g = t->buckets[b]; g != NULL; g = g->next)
-				if (fill_group(t, g,
+				if (fill_group(t, g, out,
 					       &out->groups[out->n_groups++]) <
 				    0)
 					goto out;

@@ -17,7 +17,10 @@
 # version 2 summary every domain has its pair evidence, consistent as
 # greyscan-summary(5) says (passed + pending + expired and returned +
 # never_returned within greylisted, never_returned within expired, the
-# waits all null or median <= p90 <= max, null when nothing passed).
+# waits all null or median <= p90 <= max, null when nothing passed); the
+# per-slot series is there, with slot_seconds the window's seconds / 28
+# and start the window's, every domain's arrays of series.slots counts
+# that sum to its new + early_retry and delayed + passed.
 # rsyslog: actions + unparsed + ignored = lines (every message is one of
 # the three), too_old = 0, and the far time stamps are counted at the
 # reception time (first_seen within 300 s of NOW), the window's end no
@@ -117,6 +120,33 @@ if ($j->{version} >= 2) {
 			push @bad, "$n: some waits null, some not";
 		}
 	}
+}
+if (my $f = $j->{series}) {
+	my $w = $j->{window};
+	push @bad, "series.slot_seconds $f->{slot_seconds}, window $w->{seconds}"
+	    if $f->{slot_seconds} != int($w->{seconds} / 28);
+	push @bad, "series.start " . ($f->{start} // "null") . ", window.start " .
+	    ($w->{start} // "null")
+	    if ($f->{start} // "") ne ($w->{start} // "");
+	for my $d (@{$j->{domains}}) {
+		my $s = $d->{series} or do {
+			push @bad, "$d->{domain}: no series";
+			next };
+		my %sum = (greylisted => $d->{new} + $d->{early_retry},
+		    passed => $d->{delayed} + $d->{passed});
+		for my $k (sort keys %sum) {
+			my @v = @{$s->{$k}};
+			push @bad, "$d->{domain}: series.$k has " . @v .
+			    " slots, series.slots $f->{slots}"
+			    if @v != $f->{slots};
+			my $n = 0;
+			$n += $_ for @v;
+			push @bad, "$d->{domain}: series.$k sums to $n, want $sum{$k}"
+			    if $n != $sum{$k};
+		}
+	}
+} else {
+	push @bad, "no series";
 }
 push @bad, "totals.lines $t->{lines}, sent $e->{lines}"
     if $t->{lines} != $e->{lines};

@@ -6,15 +6,19 @@
 # BASE must list at least one domain with one example and one host. A
 # version 1 BASE is made version 2 first (the pair evidence added with
 # consistent figures), and the first domain is given waits when it has none,
-# so that every member version 2 adds is there to mutate. Writes
+# so that every member version 2 adds is there to mutate; a BASE without
+# the per-slot series (from before greyscan 0.2) is given one of a slot. Writes
 # DIR/NNNN.json, one defect each, and DIR/index with "NNNN<TAB>what<TAB>
 # member" lines (member: the text the reader's message must name). The
-# defects: each documented member missing (except totals.groups, optional);
+# defects: each documented member missing (except the optional
+# totals.groups and series);
 # each given the wrong type (string, array, object, boolean, null where
 # null is not allowed, a float); each count or small count given numbers
 # out of range: 2^63-1 (refused, see greyscan-summary(5)), 2^63, 2^64,
 # 10^30, -1, -2^63-1, 1.0, 1e3, 1E400, 0.5, and 2^32 for small counts;
-# a bad time and a NUL in a string.
+# a bad time and a NUL in a string; and what the series' rules forbid: no
+# second in a slot, more than 64 slots, a null start with slots, an array
+# of another length than slots.
 use strict;
 use warnings;
 use JSON::PP;
@@ -44,6 +48,14 @@ if ($orig->{version} == 1) {
 	$orig->{totals}{pairs_open} = 0;
 	$_->{pairs} = some_pairs() for @{$orig->{domains}};
 }
+unless ($orig->{series}) {
+	$orig->{series} = {start => $orig->{window}{start} // "2026-01-01T00:00:00Z",
+	    slot_seconds => 21600, slots => 1};
+	for (@{$orig->{domains}}) {
+		$_->{series} = {greylisted => [$_->{new} + $_->{early_retry}],
+		    passed => [$_->{delayed} + $_->{passed}]};
+	}
+}
 # A wait set to null is a defect only beside waits that are not.
 $orig->{domains}[0]{pairs} = some_pairs()
     unless defined $orig->{domains}[0]{pairs}{wait_median};
@@ -66,6 +78,11 @@ my @fields = (
 	["domains[0].pairs", "object"],
 	(map { ["domains[0].pairs.$_", "count"] } @pair_counts),
 	(map { ["domains[0].pairs.$_", "small"] } @waits),
+	["series", "object"], ["series.start", "ntime"],
+	["series.slot_seconds", "small"], ["series.slots", "small"],
+	["domains[0].series", "object"],
+	(map { (["domains[0].series.$_", "array"],
+	    ["domains[0].series.$_\[0]", "count"]) } qw(greylisted passed)),
 );
 my %bad_type = (
 	string => ['1', '[]', '{}', 'true', 'null'],
@@ -110,7 +127,8 @@ for my $f (@fields) {
 	my ($path, $type) = @$f;
 	# The member as messages name it: domains[0].hosts.mx1 stays so.
 	(my $member = $path) =~ s/^\[/domains[/;
-	unless ($path eq "totals.groups" || $path =~ /hosts\.mx1$/) {
+	unless ($path eq "totals.groups" || $path eq "series" ||
+	    $path =~ /hosts\.mx1$/) {
 		my $root = decode_json(encode_json($orig));
 		my ($p, $k) = locate($root, $path);
 		if ($k =~ /^\[(\d+)\]$/) {
@@ -133,5 +151,21 @@ for my $f (@fields) {
 my $root = decode_json(encode_json($orig));
 $root->{domains}[0]{domain} = "a\x{0}b.example";
 emit("NUL in domains[0].domain", "domains[0].domain", $root);
+# The series' own rules.
+my %series_bad = (
+	"series.slot_seconds = 0" => sub { $_[0]{series}{slot_seconds} = 0 },
+	"series.slots = 65" => sub { $_[0]{series}{slots} = 65 },
+	"series.start = null" => sub { $_[0]{series}{start} = undef },
+	"domains[0].series.passed one short" =>
+	    sub { pop @{$_[0]{domains}[0]{series}{passed}} },
+	"domains[0].series.greylisted one long" =>
+	    sub { push @{$_[0]{domains}[0]{series}{greylisted}}, 0 },
+);
+for my $what (sort keys %series_bad) {
+	my $root = decode_json(encode_json($orig));
+	$series_bad{$what}->($root);
+	(my $member = $what) =~ s/ .*//;
+	emit($what, $member, $root);
+}
 close($idx) or die "$dir/index: $!\n";
 print "$n\n";

@@ -7,146 +7,21 @@
 #include "gs_config.h"
 
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libfastjson/json.h>
-#include <libfastjson/json_util.h>
 
 #include "base/error.h"
 #include "summary/summary.h"
 #include "summary/summary_file.h"
 #include "suite.h"
-
-#define FIXTURES       GS_TEST_SRCDIR "/tests/data/summary"
-#define NNI	       "expected a non-negative integer"
-#define RANGE64	       "number out of range (maximum 9223372036854775806)"
-#define RANGE32	       "number out of range (maximum 4294967295)"
-#define COUNT_MAX_TEXT "9223372036854775806"
-
-static char tmpdir[64];
-
-static void setup(void)
-{
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_pairs_read.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-	struct dirent *de;
-	char path[512];
-	DIR *d = opendir(tmpdir);
-
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			snprintf(path, sizeof(path), "%s/%s", tmpdir,
-				 de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(tmpdir);
-}
-
-static struct json_object *tree_of(const char *file)
-{
-	struct json_object *root = fjson_object_from_file(file);
-
-	ck_assert_msg(root != NULL, "%s does not parse", file);
-	return root;
-}
+#include "summary_fixture.h"
 
 static struct json_object *v2_tree(void)
 {
 	return tree_of(FIXTURES "/pairs-v2.json");
-}
-
-/* Walks a dot-separated path of member names and array indexes. */
-static struct json_object *walk(struct json_object *o, const char *path)
-{
-	char buf[128], *part, *save = NULL;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (part = strtok_r(buf, ".", &save); part != NULL;
-	     part = strtok_r(NULL, ".", &save)) {
-		if (json_object_is_type(o, json_type_array))
-			o = json_object_array_get_idx(o, atoi(part));
-		else
-			ck_assert(json_object_object_get_ex(o, part, &o));
-		ck_assert_ptr_nonnull(o);
-	}
-	return o;
-}
-
-/* Sets parent.key to the JSON text value, or removes it (value NULL). */
-static void set_member(struct json_object *root, const char *parent,
-		       const char *key, const char *value)
-{
-	struct json_object *p = *parent ? walk(root, parent) : root;
-
-	if (value == NULL) {
-		json_object_object_del(p, key);
-		return;
-	}
-	/* json_tokener_parse gives NULL for "null": that is the value. */
-	json_object_object_add(p, key, json_tokener_parse(value));
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fputs(text, f) < 0, 0);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
-/* Writes root as t.json in tmpdir (path filled) in plain text. */
-static void write_tree(char *path, size_t len, struct json_object *root)
-{
-	ck_assert_int_lt(snprintf(path, len, "%s/t.json", tmpdir), (int)len);
-	write_text(
-	    path, json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
-}
-
-/* Both readers refuse root with "WHAT: want" (what: the path, or "t"). */
-static void assert_refused(struct json_object *root, const char *want)
-{
-	char path[256], err[GS_ERRLEN] = "", full[GS_ERRLEN + 300];
-	struct gs_summary out;
-
-	write_tree(path, sizeof(path), root);
-	ck_assert_int_eq(gs_summary_read(path, &out, err, sizeof(err)), -1);
-	snprintf(full, sizeof(full), "%s: %s", path, want);
-	ck_assert_str_eq(err, full);
-	ck_assert_uint_eq(out.n_groups, 0);
-	ck_assert_int_eq(
-	    gs_summary_from_json(root, "t", &out, err, sizeof(err)), -1);
-	snprintf(full, sizeof(full), "t: %s", want);
-	ck_assert_str_eq(err, full);
-}
-
-/* Both readers accept root; the file reader's result goes to out. */
-static void assert_accepted(struct json_object *root, struct gs_summary *out)
-{
-	char path[256], err[GS_ERRLEN] = "";
-	struct gs_summary tree;
-
-	write_tree(path, sizeof(path), root);
-	ck_assert_msg(gs_summary_read(path, out, err, sizeof(err)) == 0, "%s",
-		      err);
-	ck_assert_msg(
-	    gs_summary_from_json(root, "t", &tree, err, sizeof(err)) == 0, "%s",
-	    err);
-	ck_assert_uint_eq(tree.n_groups, out->n_groups);
-	for (size_t i = 0; i < tree.n_groups; i++)
-		ck_assert_int_eq(tree.groups[i].has_pairs,
-				 out->groups[i].has_pairs);
-	gs_summary_free(&tree);
 }
 
 /* ---- what is read -------------------------------------------------- */
@@ -416,52 +291,13 @@ END_TEST
  * The file reader meets the domains as they come; "version" may come
  * after them. */
 
-/* The fixture with "version" moved to the end, damaged in between. */
-static void write_version_last(char *path, size_t len, struct json_object *root)
-{
-	struct json_object *copy;
-	char *text;
-	size_t n;
-
-	copy = json_tokener_parse(json_object_to_json_string(root));
-	ck_assert_ptr_nonnull(copy);
-	json_object_object_del(copy, "version");
-	text = strdup(
-	    json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN));
-	ck_assert_ptr_nonnull(text);
-	n = strlen(text);
-	ck_assert_int_eq(text[n - 1], '}');
-	text[n - 1] = '\0';
-	ck_assert_int_lt(snprintf(path, len, "%s/late.json", tmpdir), (int)len);
-	{
-		FILE *f = fopen(path, "wb");
-
-		ck_assert_ptr_nonnull(f);
-		fprintf(f, "%s,\"version\":2}", text);
-		ck_assert_int_eq(fclose(f), 0);
-	}
-	free(text);
-	json_object_put(copy);
-}
-
-static void assert_late_error(struct json_object *root, const char *want)
-{
-	char path[256], err[GS_ERRLEN] = "", full[GS_ERRLEN + 300];
-	struct gs_summary out;
-
-	write_version_last(path, sizeof(path), root);
-	ck_assert_int_eq(gs_summary_read(path, &out, err, sizeof(err)), -1);
-	snprintf(full, sizeof(full), "%s: %s", path, want);
-	ck_assert_str_eq(err, full);
-}
-
 START_TEST(test_pairs_read_version_after_the_domains)
 {
 	struct json_object *root = v2_tree();
 	char path[256], err[GS_ERRLEN] = "";
 	struct gs_summary s;
 
-	write_version_last(path, sizeof(path), root);
+	write_member_last(path, sizeof(path), root, "version");
 	ck_assert_msg(gs_summary_read(path, &s, err, sizeof(err)) == 0, "%s",
 		      err);
 	ck_assert_int_eq(s.version, 2);
@@ -469,18 +305,19 @@ START_TEST(test_pairs_read_version_after_the_domains)
 	gs_summary_free(&s);
 	/* a domain without pairs is found once the version is known */
 	set_member(root, "domains.1", "pairs", NULL);
-	assert_late_error(root, "domains[1].pairs: missing");
+	assert_late_error(root, "version", "domains[1].pairs: missing");
 	/* an earlier error in another member comes first, a later one
 	 * after: as one parse of the whole tree gives them */
 	set_member(root, "domains.0", "new", "-1");
-	assert_late_error(root, "domains[0].new: " NNI);
+	assert_late_error(root, "version", "domains[0].new: " NNI);
 	set_member(root, "domains.0", "new", "500");
 	set_member(root, "domains.2", "new", "-1");
-	assert_late_error(root, "domains[1].pairs: missing");
+	assert_late_error(root, "version", "domains[1].pairs: missing");
 	/* in the same domain, the member read before "pairs" */
 	set_member(root, "domains.2", "new", "10");
 	set_member(root, "domains.1", "hosts", "[]");
-	assert_late_error(root, "domains[1].hosts: expected an object");
+	assert_late_error(root, "version",
+			  "domains[1].hosts: expected an object");
 	json_object_put(root);
 }
 END_TEST
@@ -492,21 +329,7 @@ START_TEST(test_pairs_read_version_1_after_the_domains)
 	char path[256], err[GS_ERRLEN] = "";
 	struct gs_summary s;
 
-	write_version_last(path, sizeof(path), root);
-	/* write_version_last writes version 2: make it 1 again */
-	{
-		char *text = NULL;
-		size_t len = 0;
-		FILE *f = fopen(path, "rb");
-
-		ck_assert_ptr_nonnull(f);
-		ck_assert_int_gt(getdelim(&text, &len, '\0', f), 0);
-		ck_assert_int_eq(fclose(f), 0);
-		ck_assert_ptr_nonnull(strstr(text, ",\"version\":2}"));
-		strstr(text, ",\"version\":2}")[11] = '1';
-		write_text(path, text);
-		free(text);
-	}
+	write_member_last(path, sizeof(path), root, "version");
 	ck_assert_msg(gs_summary_read(path, &s, err, sizeof(err)) == 0, "%s",
 		      err);
 	ck_assert_int_eq(s.version, 1);
