@@ -215,7 +215,7 @@ static void advice_cells(FILE *out, const struct row *r)
 {
 	const struct gs_candidate *c = r->c;
 
-	(void)fputs("<td class=\"text\">", out);
+	(void)fputs("<td class=\"text entry\">", out);
 	if (c != NULL && c->state == GS_CAND_CANDIDATE &&
 	    c->verdict == GS_VERDICT_WHITELIST && c->entry[0] != '\0') {
 		(void)fputs("<code>", out);
@@ -231,7 +231,7 @@ static void advice_cells(FILE *out, const struct row *r)
 		gs_html_text(out, c->hit.entry);
 		(void)fputs("</code>", out);
 	}
-	(void)fputs("</td><td class=\"text\">", out);
+	(void)fputs("</td><td class=\"text evidence\">", out);
 	if (c != NULL) {
 		gs_html_text(out, c->reason);
 		if (c->detail[0] != '\0') {

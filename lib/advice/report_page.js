@@ -36,7 +36,8 @@
 		return v !== null ? v : cell.textContent;
 	}
 
-	/* ---- times: the reader's zone, UTC kept beside it ---- */
+	/* ---- times: the reader's zone, UTC kept beside it (in the table,
+	 * where room is short, in the tooltip) ---- */
 	function localTimes() {
 		var fmt = new Intl.DateTimeFormat(undefined, {
 			dateStyle: "medium", timeStyle: "short"
@@ -46,7 +47,8 @@
 			if (isNaN(d.getTime()))
 				return;
 			t.title = t.textContent;
-			t.textContent = fmt.format(d) + " (" + t.title + ")";
+			t.textContent = fmt.format(d) +
+				(t.closest("table") ? "" : " (" + t.title + ")");
 		});
 	}
 
@@ -195,6 +197,10 @@
 	function trendChart(row, labels) {
 		var cell = row.querySelector("td.trend");
 		var canvas = document.createElement("canvas");
+		/* Its drawing size: Chart.js keeps a canvas that is not
+		 * responsive at the size its attributes give. */
+		canvas.width = 144;
+		canvas.height = 40;
 		canvas.setAttribute("role", "img");
 		canvas.setAttribute("aria-label", "greylisted and passed per slot: " +
 			cell.textContent);
