@@ -96,13 +96,16 @@ ign=$(find "$dest" -path '*/etc/greyscan/ignore')
 	fail "make install did not install the ignore file"
 [ -n "$(find "$dest" -type d -path '*/var/lib/greyscan')" ] ||
 	fail "make install did not make /var/lib/greyscan"
-mkdir -p "$dest/etc/rsyslog.d"
-cp "$top_srcdir/conf/rsyslog/50-greyscan.conf" "$dest/etc/rsyslog.d/" || exit 99
+# rsyslog.d in the build's sysconfdir (/etc, or $prefix/etc under make
+# distcheck), where the installed ignore file's directory is.
+rsyslogd_dir=$(dirname "$(dirname "$ign")")/rsyslog.d
+mkdir -p "$rsyslogd_dir"
+cp "$top_srcdir/conf/rsyslog/50-greyscan.conf" "$rsyslogd_dir/" || exit 99
 make -s -C "$top_builddir" uninstall DESTDIR="$dest" >"$work/uninstall.out" 2>&1 ||
 	fail "make uninstall: $(tail -n 5 "$work/uninstall.out")"
 grep -q 'WARNING: .*rsyslog.d still loads omgreyscan' "$work/uninstall.out" ||
 	fail "make uninstall did not warn about the snippet left in rsyslog.d"
-rm -r "$dest/etc/rsyslog.d"
+rm -r "$rsyslogd_dir"
 left=$(find "$dest" -type f)
 [ -z "$left" ] || fail "make uninstall left files: $left"
 left=$(find "$dest" -type d \( -name greyscan -o -path '*/doc/greyscan*' \))
