@@ -31,12 +31,9 @@ struct report_args {
 	enum report_format format;
 	unsigned long limit;
 	bool have_limit;
-	const char *output;  /* NULL: standard output */
-	const char *chartjs; /* the page's Chart.js */
-	const char *wl_paths[MAX_WHITELISTS];
-	size_t n_wl;
-	const char *ignore_path; /* NULL: the default, which may be missing */
-	struct gs_suggest_opts sopts;
+	const char *output;	/* NULL: standard output */
+	const char *chartjs;	/* the page's Chart.js */
+	struct advice_args adv; /* the page's verdicts */
 	const char *summary;
 };
 
@@ -52,8 +49,10 @@ struct report_run {
 
 static int report_option(int c, const char *arg, struct report_args *a)
 {
-	unsigned long v;
+	int rc = advice_option(c, arg, &a->adv);
 
+	if (rc != -2)
+		return rc;
 	switch (c) {
 	case 'j':
 		a->format = FORMAT_JSON;
@@ -71,19 +70,6 @@ static int report_option(int c, const char *arg, struct report_args *a)
 		return -1;
 	case OPT_CHARTJS:
 		a->chartjs = arg;
-		return -1;
-	case 'W':
-		if (a->n_wl == MAX_WHITELISTS)
-			return bad_usage("%s", "too many --whitelist");
-		a->wl_paths[a->n_wl++] = arg;
-		return -1;
-	case 'i':
-		a->ignore_path = arg;
-		return -1;
-	case 'n':
-		if (!gs_parse_ulong(arg, 1, UINT32_MAX, &v))
-			return bad_usage("invalid --min-greylisted '%s'", arg);
-		a->sopts.threshold = v;
 		return -1;
 	case 'h':
 		usage(stdout);
@@ -113,7 +99,7 @@ static int parse_report(int argc, char **argv, struct report_args *a)
 	memset(a, 0, sizeof(*a));
 	a->limit = 20;
 	a->chartjs = GS_DEFAULT_CHARTJS;
-	gs_suggest_opts_default(&a->sopts);
+	advice_args_init(&a->adv);
 	while ((c = getopt_long(argc, argv, "jHl:o:W:i:n:h", opts, NULL)) != -1)
 		if ((rc = report_option(c, optarg, a)) >= 0)
 			return rc;
@@ -126,7 +112,6 @@ static int parse_report(int argc, char **argv, struct report_args *a)
 	if (a->format == FORMAT_HTML && !a->have_limit)
 		a->limit = GS_HTML_DEFAULT_ROWS;
 	a->summary = argv[optind];
-	a->sopts.ignore_file = a->ignore_path;
 	return -1;
 }
 
@@ -134,20 +119,20 @@ static int parse_report(int argc, char **argv, struct report_args *a)
  * the candidates, and Chart.js. -1 with err. */
 static int prepare_html(struct report_run *r, char *err, size_t errlen)
 {
-	const struct report_args *a = r->a;
+	const struct advice_args *adv = &r->a->adv;
 
-	if (a->n_wl > 0) {
-		r->wl = gs_whitelist_load_default(a->wl_paths, a->n_wl, err,
+	if (adv->n_wl > 0) {
+		r->wl = gs_whitelist_load_default(adv->wl_paths, adv->n_wl, err,
 						  errlen);
 		if (r->wl == NULL)
 			return -1;
 	}
-	r->ig = gs_ignore_load_default(a->ignore_path, err, errlen);
+	r->ig = gs_ignore_load_default(adv->ignore_path, err, errlen);
 	if (r->ig == NULL ||
-	    gs_candidates_select(&r->sum, r->wl, r->ig, &a->sopts, &r->cands,
+	    gs_candidates_select(&r->sum, r->wl, r->ig, &adv->sopts, &r->cands,
 				 err, errlen) < 0)
 		return -1;
-	r->chartjs = gs_html_read_script(a->chartjs, err, errlen);
+	r->chartjs = gs_html_read_script(r->a->chartjs, err, errlen);
 	return r->chartjs != NULL ? 0 : -1;
 }
 

@@ -374,10 +374,7 @@ static int cmd_scan(int argc, char **argv)
 
 /* What `greyscan suggest` was asked for. */
 struct suggest_args {
-	const char *wl_paths[MAX_WHITELISTS];
-	size_t n_wl;
-	const char *ignore_path; /* NULL: the default, which may be missing */
-	struct gs_suggest_opts sopts;
+	struct advice_args adv;
 	bool json;
 	const char *summary;
 };
@@ -395,30 +392,18 @@ static int parse_suggest(int argc, char **argv, struct suggest_args *a)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	unsigned long v;
-	int c;
+	int c, rc;
 
 	memset(a, 0, sizeof(*a));
-	gs_suggest_opts_default(&a->sopts);
+	advice_args_init(&a->adv);
 	while ((c = getopt_long(argc, argv, "W:i:n:t:jh", opts, NULL)) != -1) {
+		rc = advice_option(c, optarg, &a->adv);
+		if (rc != -2) {
+			if (rc >= 0)
+				return rc;
+			continue;
+		}
 		switch (c) {
-		case 'W':
-			if (a->n_wl == MAX_WHITELISTS)
-				return bad_usage("%s", "too many --whitelist");
-			a->wl_paths[a->n_wl++] = optarg;
-			break;
-		case 'i':
-			a->ignore_path = optarg;
-			break;
-		case 'n':
-		case 't':
-			if (!gs_parse_ulong(optarg, 1, UINT32_MAX, &v))
-				return bad_usage(
-				    c == 'n' ? "invalid --min-greylisted '%s'"
-					     : "invalid --threshold '%s'",
-				    optarg);
-			a->sopts.threshold = v;
-			break;
 		case 'j':
 			a->json = true;
 			break;
@@ -433,7 +418,6 @@ static int parse_suggest(int argc, char **argv, struct suggest_args *a)
 		return bad_usage("%s",
 				 "suggest: give exactly one SUMMARY file");
 	a->summary = argv[optind];
-	a->sopts.ignore_file = a->ignore_path;
 	return -1;
 }
 
@@ -452,15 +436,16 @@ static int cmd_suggest(int argc, char **argv)
 	rc = EXIT_FAILURE;
 	if (gs_summary_read(a.summary, &sum, err, sizeof(err)) < 0)
 		goto fail;
-	wl = gs_whitelist_load_default(a.wl_paths, a.n_wl, err, sizeof(err));
+	wl = gs_whitelist_load_default(a.adv.wl_paths, a.adv.n_wl, err,
+				       sizeof(err));
 	if (wl == NULL)
 		goto fail;
-	ig = gs_ignore_load_default(a.ignore_path, err, sizeof(err));
+	ig = gs_ignore_load_default(a.adv.ignore_path, err, sizeof(err));
 	if (ig == NULL)
 		goto fail;
-	if ((a.json ? gs_suggest_json(stdout, &sum, wl, ig, &a.sopts, err,
+	if ((a.json ? gs_suggest_json(stdout, &sum, wl, ig, &a.adv.sopts, err,
 				      sizeof(err))
-		    : gs_suggest_write(stdout, &sum, wl, ig, &a.sopts,
+		    : gs_suggest_write(stdout, &sum, wl, ig, &a.adv.sopts,
 				       time(NULL), err, sizeof(err))) < 0)
 		goto fail;
 	rc = EXIT_SUCCESS;
