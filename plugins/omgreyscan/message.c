@@ -26,7 +26,6 @@
 #include "config.h" /* rsyslog's configured config.h: sets struct layouts */
 #include "rsyslog.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,7 +36,6 @@
 
 #include "errmsg.h"
 #include "msg.h"
-#include "template.h"
 
 #include "base/error.h"
 #include "ingest/ingest.h"
@@ -68,21 +66,24 @@ int omgs_rb_lock_init(instanceData *d)
 	return 0;
 }
 
-/* The event time (see the top of the file). ttGenTime is the one field read
- * straight from smsg_t, for want of an accessor:
+static time_t (*to_time)(const struct syslogTime *);
+
+void omgs_message_set_clock(time_t (*fn)(const struct syslogTime *))
+{
+	to_time = fn;
+}
+
+/* The event time (see the top of the file). ttGenTime and tTIMESTAMP are
+ * read straight from smsg_t, for want of accessors that neither lock the
+ * message nor format the time as text (getTimeReported does both):
  * tests/rsyslog/abi-config.sh checks that our compile of the layout agrees
- * with rsyslogd's. */
+ * with rsyslogd's. The reported time is set when the message is parsed,
+ * before any action sees it. */
 static time_t event_time(smsg_t *msg, uint32_t window_s)
 {
 	const time_t received = msg->ttGenTime;
-	const char *txt = getTimeReported(msg, tplFmtUnixDate);
-	long long reported;
-	char *end;
+	const long long reported = (long long)to_time(&msg->tTIMESTAMP);
 
-	errno = 0;
-	reported = strtoll(txt, &end, 10);
-	if (errno != 0 || end == txt || *end != '\0')
-		return received;
 	if (reported > (long long)received + FUTURE_SLACK_S ||
 	    reported < (long long)received - (long long)window_s)
 		return received;

@@ -9,6 +9,11 @@
 
 #include "instance.h"
 
+/* The core's conversion of a message's timestamp to seconds (its datetime
+ * object's syslogTime2time_t), set once by modInit before any action
+ * exists. */
+void omgs_message_set_clock(time_t (*to_time)(const struct syslogTime *));
+
 /* Creates d->rb_lock (writer-preferring) and sets d->rb_lock_ok. Returns 0,
  * or -1 when the lock cannot be created. */
 int omgs_rb_lock_init(instanceData *d);

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "datetime.h"
 #include "errmsg.h"
 #include "module-template.h"
 #include "msg.h"
@@ -70,6 +71,7 @@ modInit(int iIFVersRequested, int *ipIFVersProvided,
 
 DEF_OMOD_STATIC_DATA
 DEFobjCurrIf(statsobj)
+DEFobjCurrIf(datetime)
 // clang-format on
 
 #define STATS_NAME_MAX 512 /* bytes of the impstats object name */
@@ -324,6 +326,7 @@ NO_LEGACY_CONF_parseSelectorAct
 
 BEGINmodExit
 CODESTARTmodExit
+	objRelease(datetime, CORE_COMPONENT);
 	objRelease(statsobj, CORE_COMPONENT);
 ENDmodExit
 
@@ -353,5 +356,7 @@ CODEmodInit_QueryRegCFSLineHdlr
 		ABORT_FINALIZE(RS_RET_NO_MSG_PASSING);
 	}
 	CHKiRet(objUse(statsobj, CORE_COMPONENT));
+	CHKiRet(objUse(datetime, CORE_COMPONENT));
+	omgs_message_set_clock(datetime.syslogTime2time_t);
 ENDmodInit
     // clang-format on
