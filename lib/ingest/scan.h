@@ -31,7 +31,7 @@ struct gs_scan_ctx {
 	unsigned threads;   /* that judge lines, the caller included: 1 is the
 			       caller alone; 0 is taken as 1, more than
 			       GS_SCAN_MAX_THREADS as that */
-	size_t block_bytes; /* read at once; 0: 1 MiB (tests use less) */
+	size_t block_bytes; /* read at once; 0: 256 KiB (tests use less) */
 };
 
 /* Scans path ("-" for standard input; gzip detected by its magic bytes, not

@@ -26,8 +26,10 @@
 #include "ingest/ingest.h"
 #include "ingest/scan.h"
 
-#define GS_SCAN_READ_BYTES	(1024 * 1024) /* a block, unless the ctx says */
-#define GS_SCAN_BATCH_MAX_LINES 16384	      /* lines cut into one batch */
+/* A block, unless the ctx says: small enough that its lines are still in
+ * the cache (L2) when they are judged right after being cut. */
+#define GS_SCAN_READ_BYTES	(256 * 1024)
+#define GS_SCAN_BATCH_MAX_LINES 16384 /* lines cut into one batch */
 
 /* ---- Batches (scan_batch.c) ---- */
 

@@ -162,6 +162,10 @@ void gs_scan_pipe_give(struct pipe *p, struct batch *b)
 	queue_put(&p->todo, b);
 	pthread_cond_signal(&p->work_cond);
 	pthread_mutex_unlock(&p->mut);
+	/* Alone, judge and count it at once, while its lines are still in
+	 * the cache from being cut. */
+	if (p->n_workers == 0)
+		gs_scan_pipe_drain(p);
 }
 
 void gs_scan_pipe_drain(struct pipe *p)

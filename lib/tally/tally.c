@@ -69,7 +69,7 @@ struct prepared {
 	uint32_t delay_s;
 	uint8_t addr[16], net[16]; /* keys, when has_addr */
 	char host[GS_TALLY_HOST_NAME_MAX_LEN + 1];
-	char example[GS_TALLY_EXAMPLE_MAX_LEN + 1];
+	const char *example; /* the event's, sanitised once it is kept */
 	struct pair_prep pair;
 };
 
@@ -107,7 +107,7 @@ static int prepare(const struct gs_tally *t, const struct gs_event *ev,
 	if (kind == GS_KIND_NETWORK && (example == NULL || example[0] == '\0' ||
 					strcasecmp(example, "unknown") == 0))
 		example = ev->client_address;
-	gs_tally_example_name(example, p->example);
+	p->example = example;
 	return 0;
 }
 

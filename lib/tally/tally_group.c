@@ -279,15 +279,21 @@ void gs_tally_example_name(const char *name,
 			 name != NULL ? strlen(name) : 0);
 }
 
-/* Adds buf (from gs_tally_example_name) to the examples unless it is empty,
- * there are enough or it is there. */
-void gs_tally_note_example(struct group *g, const char *buf)
+/* Adds name, sanitised, to the examples unless it is empty, there are
+ * enough or it is there. Sanitises only when there is room: most events
+ * come to a group whose examples are complete. */
+void gs_tally_note_example(struct group *g, const char *name)
 {
-	size_t len = strlen(buf), off;
+	char buf[GS_TALLY_EXAMPLE_MAX_LEN + 1];
+	size_t len, off;
 	char *p;
 	uint8_t i;
 
-	if (g->n_examples >= GS_MAX_EXAMPLES || len == 0)
+	if (g->n_examples >= GS_MAX_EXAMPLES)
+		return;
+	gs_tally_example_name(name, buf);
+	len = strlen(buf);
+	if (len == 0)
 		return;
 	for (i = 0, off = 0; i < g->n_examples; i++) {
 		if (strcmp(g->examples + off, buf) == 0)

@@ -402,7 +402,6 @@ static int merge_group(struct gs_tally *t, const struct gs_tally_export *in,
 		       const struct gs_tally_xgroup *xg,
 		       const uint8_t *host_map)
 {
-	char example[GS_TALLY_EXAMPLE_MAX_LEN + 1];
 	int64_t min_live = min_live_slot(t), slot;
 	struct group_key k;
 	struct group *g;
@@ -436,10 +435,8 @@ static int merge_group(struct gs_tally *t, const struct gs_tally_export *in,
 		   xg->n_addrs, min_live);
 	merge_seen(t, in, &g->nets, &g->n_nets, &g->cap_nets, xg->nets,
 		   xg->n_nets, min_live);
-	for (i = 0; i < xg->n_examples; i++) {
-		gs_tally_example_name(xg->examples[i], example);
-		gs_tally_note_example(g, example);
-	}
+	for (i = 0; i < xg->n_examples; i++)
+		gs_tally_note_example(g, xg->examples[i]);
 	gs_tally_note_times(g, xg->first_seen, xg->last_seen);
 	return 0;
 fail:

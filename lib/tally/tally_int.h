@@ -240,9 +240,10 @@ void gs_tally_count_into(struct group *g, struct entry *e, enum gs_counter c,
 /* Sanitises an example name (NULL is "") into buf. No shared state. */
 void gs_tally_example_name(const char *name,
 			   char buf[GS_TALLY_EXAMPLE_MAX_LEN + 1]);
-/* Adds buf (from gs_tally_example_name) to g's examples unless it is
- * empty, there are enough or it is there (or memory is short). */
-void gs_tally_note_example(struct group *g, const char *buf);
+/* Adds name (NULL is ""), sanitised by gs_tally_example_name, to g's
+ * examples unless it is empty, there are enough or it is there (or memory
+ * is short). */
+void gs_tally_note_example(struct group *g, const char *name);
 /* Widens g's first_seen/last_seen to [first, last]. */
 void gs_tally_note_times(struct group *g, int64_t first, int64_t last);
 
