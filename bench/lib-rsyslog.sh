@@ -15,6 +15,8 @@
 #   omgreyscan   action(type="omgreyscan" summaryFile=... ruleBase=...)
 #   nopairs      the same with $GS_PAIRS_PARAM_MAX="0": the open-pair table
 #                off, no mail followed (issue 10), to weigh pair tracking
+#   baseline*    omgreyscan's action, for a module of another revision: the
+#                caller points GS_MODULE at it for the run
 #   mmcheck      mmnormalize, then an omfile of the messages it could not
 #                parse (for bench_rs_check, never timed)
 # The parser drops the space rsyslog keeps after the tag, so mmnormalize
@@ -27,7 +29,7 @@
 #       message over one TCP connection, waits until the sentinel has been
 #       written and stops rsyslogd. Time runs from the first byte sent until
 #       then. Sets RUN_NS (wall) and RUN_CPU (rsyslogd's CPU seconds). With
-#       omgreyscan and nopairs, its summary (written at shutdown) must count
+#       omgreyscan, nopairs and baseline*, its summary (written at shutdown) must count
 #       every postgrey message of LOG. A config rsyslogd rejects (-N1) ends
 #       the benchmark. When BENCH_RS_ATTACH is set, it is run as a command
 #       with rsyslogd's PID as its argument once rsyslogd is ready, and
@@ -77,7 +79,7 @@ EOF
 	}
 EOF
 			;;
-		omgreyscan)
+		omgreyscan | baseline*)
 			cat <<EOF
 	action(type="omgreyscan" summaryFile="$GS_WORK/$rs_name.summary.json"
 		ruleBase="$GS_RULEBASE")
@@ -129,13 +131,15 @@ bench_rs_run() {
 	rs_cpu1=$(bench_cpu_s "$rs_pid")
 	[ -z "$BENCH_RS_DETACH" ] || $BENCH_RS_DETACH
 	gs_rsyslog_stop "$rs_name"
-	if [ "$rs_variant" = omgreyscan ] || [ "$rs_variant" = nopairs ]; then
+	case $rs_variant in
+	omgreyscan | nopairs | baseline*)
 		rs_pg=$(grep -c ' postgrey\[' "$rs_log")
 		rs_seen=$(gs_json "$GS_WORK/$rs_name.summary.json" \
 			'$j->{totals}{lines}') || rs_seen=
 		[ "$rs_seen" = "$rs_pg" ] ||
 			gs_fail "omgreyscan run $rs_name counted ${rs_seen:-no} messages of $rs_pg"
-	fi
+		;;
+	esac
 	# shellcheck disable=SC2034 # for the caller
 	RUN_NS=$((rs_t1 - rs_t0))
 	# shellcheck disable=SC2034

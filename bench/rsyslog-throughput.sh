@@ -18,7 +18,10 @@
 # postgrey's messages, so omgreyscan/discard charges the module with its
 # whole cost, action overhead included; omgreyscan/mmnormalize compares it
 # with parsing alone; omgreyscan/nopairs is the cost of pair tracking.
-# Everything else is identical. GS_PAIRS_PARAM_MAX (bench/lib-rsyslog.sh)
+# Everything else is identical. With GS_BENCH_BASELINE (build directories
+# of other revisions, bench/build-baseline.sh), each one's module runs as a
+# variant baseline1, baseline2, ... in every round, for before and after
+# from the same run. GS_PAIRS_PARAM_MAX (bench/lib-rsyslog.sh)
 # names the parameter; empty leaves nopairs out (a module without it).
 #
 # Each variant runs on both logs of GS_BENCH_LOGS (default "default
@@ -46,7 +49,19 @@ set -eu
 
 : "${GS_BENCH_WORKERS:=1 2}"
 LINES=$GS_BENCH_LINES
-VARIANTS="discard mmnormalize omgreyscan${GS_PAIRS_PARAM_MAX:+ nopairs}"
+# Baselines: the module of each build directory of GS_BENCH_BASELINE
+# (bench/build-baseline.sh), as variants baseline1, baseline2, ...
+BASELINES=''
+n_base=0
+for b in ${GS_BENCH_BASELINE:-}; do
+	n_base=$((n_base + 1))
+	[ -f "$b/plugins/omgreyscan/.libs/omgreyscan.so" ] ||
+		bench_die "no omgreyscan.so in baseline build $b"
+	eval "SO_baseline$n_base=\$b/plugins/omgreyscan/.libs/omgreyscan.so"
+	eval "NAME_baseline$n_base=\$(basename \"\$(dirname \"\$b\")\")"
+	BASELINES="$BASELINES baseline$n_base"
+done
+VARIANTS="discard mmnormalize$BASELINES omgreyscan${GS_PAIRS_PARAM_MAX:+ nopairs}"
 CHECK_LINES=50000
 
 bench_init
@@ -71,13 +86,18 @@ bench_cell() {
 	c_kind=$1
 	c_log=$2
 	c_w=$3
-	BEST_discard='' BEST_mmnormalize='' BEST_omgreyscan='' BEST_nopairs=''
-	# shellcheck disable=SC2034 # read through eval
-	CPU_discard='' CPU_mmnormalize='' CPU_omgreyscan='' CPU_nopairs=''
+	for c_v in $VARIANTS; do
+		eval "BEST_$c_v='' CPU_$c_v=''"
+	done
 	c_i=0
 	while [ "$c_i" -lt "$GS_BENCH_RUNS" ]; do
 		for c_v in $VARIANTS; do
+			c_module=$GS_MODULE
+			case $c_v in
+			baseline*) eval "GS_MODULE=\$SO_$c_v" ;;
+			esac
 			bench_rs_run "${c_v}_${c_kind}_w${c_w}_r$c_i" "$c_v" "$c_w" "$c_log"
+			GS_MODULE=$c_module
 			echo "$(basename "$0"): $(basename "$c_log") workers $c_w round $c_i $c_v: $(bench_secs "$RUN_NS")s, CPU ${RUN_CPU}s" >&2
 			eval "c_best=\$BEST_$c_v"
 			if [ -z "$c_best" ] || [ "$RUN_NS" -lt "$c_best" ]; then
@@ -119,6 +139,15 @@ for kind in $GS_BENCH_LOGS; do
 		c_d=$(bench_ratio "$CPU_discard" "$CPU_omgreyscan")
 		echo "    ratio omgreyscan/mmnormalize (msg/s): $r_mm (target >= 0.95); by CPU time: $c_mm"
 		echo "    ratio omgreyscan/discard (msg/s):     $r_d (target >= 0.80); by CPU time: $c_d"
+		base_cells=
+		for v in $BASELINES; do
+			eval "b_ns=\$BEST_$v b_cpu=\$CPU_$v b_name=\$NAME_$v"
+			r_b=$(bench_ratio "$b_ns" "$BEST_omgreyscan")
+			c_b=$(bench_ratio "$b_cpu" "$CPU_omgreyscan")
+			echo "    $v is $b_name: its module/mmnormalize $(bench_ratio "$BEST_mmnormalize" "$b_ns") (CPU $(bench_ratio "$CPU_mmnormalize" "$b_cpu")), module/discard $(bench_ratio "$BEST_discard" "$b_ns") (CPU $(bench_ratio "$CPU_discard" "$b_cpu"))"
+			echo "    ratio omgreyscan/$v (msg/s, this build over that one): $r_b; by CPU time: $c_b"
+			base_cells="$base_cells  $v ($b_name) $(rate "$b_ns") msg/s, /mmnormalize $(bench_ratio "$BEST_mmnormalize" "$b_ns"), /discard $(bench_ratio "$BEST_discard" "$b_ns"), omgreyscan/$v $r_b (CPU $c_b)"
+		done
 		pairs_cell=
 		if [ -n "$BEST_nopairs" ]; then
 			r_p=$(bench_ratio "$BEST_nopairs" "$BEST_omgreyscan")
@@ -129,7 +158,7 @@ for kind in $GS_BENCH_LOGS; do
 		printf '  %-8s workers %s  discard %8s  mmnormalize %8s  omgreyscan %8s msg/s  omgreyscan/mmnormalize %s (CPU %s)  omgreyscan/discard %s (CPU %s)%s\n' \
 			"$kind" "$w" "$(rate "$BEST_discard")" \
 			"$(rate "$BEST_mmnormalize")" "$(rate "$BEST_omgreyscan")" \
-			"$r_mm" "$c_mm" "$r_d" "$c_d" "$pairs_cell" >>"$GS_WORK/table"
+			"$r_mm" "$c_mm" "$r_d" "$c_d" "$pairs_cell$base_cells" >>"$GS_WORK/table"
 	done
 done
 echo "summary (targets: omgreyscan/mmnormalize >= 0.95, omgreyscan/discard >= 0.80, omgreyscan/nopairs >= 0.95):"

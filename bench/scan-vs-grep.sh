@@ -14,9 +14,14 @@
 # Threads: when `greyscan --help` lists --threads, (b) runs with 1 and with
 # $(nproc) threads, and both summaries must be the same (but for the time
 # they were generated). Otherwise greyscan runs as it is, with the fixed
-# design of lib/scan.c: a reading thread that parses and a counting thread,
-# so 2 threads. "per thread" divides the rate by that number; "per CPU-s"
-# divides the lines by the user+system CPU seconds.
+# design of the first lib/scan.c: a reading thread that parses and a
+# counting thread, so 2 threads. "per thread" divides the rate by that
+# number; "per CPU-s" divides the lines by the user+system CPU seconds.
+#
+# Before and after: GS_BENCH_BASELINE lists build directories of other
+# revisions (bench/build-baseline.sh REV builds one; `make bench-before-after`
+# does it all), whose greyscan runs the same way, before this build's, in
+# the same run.
 #
 # The logs (bench/genlog, seed GS_BENCH_SEED, hosts mx1 and mx2) are
 # generated once and cached in GS_BENCH_DIR; GS_BENCH_LOGS picks them
@@ -40,14 +45,32 @@ out="$GS_BENCH_DIR/scan-vs-grep.$$"
 mkdir -p "$out"
 trap 'rm -rf "$out"' EXIT
 
-if "$GREYSCAN" --help 2>&1 | grep -q -- '--threads'; then
-	THREADS="1 $(nproc)"
-	[ "$(nproc)" -gt 1 ] || THREADS=1
-	design="greyscan scan --threads N"
-else
-	THREADS=fixed
-	design="greyscan without --threads: a reading and a counting thread (lib/scan.c)"
-fi
+# The thread counts BIN runs with: "1 $(nproc)" when it has --threads, else
+# "fixed" (the reader and counter design before it).
+threads_of() {
+	if "$1" --help 2>&1 | grep -q -- '--threads'; then
+		if [ "$(nproc)" -gt 1 ]; then echo "1 $(nproc)"; else echo 1; fi
+	else
+		echo fixed
+	fi
+}
+
+# The builds timed: every baseline build directory of GS_BENCH_BASELINE
+# (bench/build-baseline.sh makes them), then this one.
+BUILDS=
+for b in ${GS_BENCH_BASELINE:-}; do
+	[ -x "$b/src/greyscan" ] || bench_die "no greyscan in baseline build $b"
+	BUILDS="$BUILDS $b/src/greyscan"
+done
+BUILDS="$BUILDS $GREYSCAN"
+
+# A build's name in the output: "baseline <commit>" or "this build".
+build_name() {
+	case $1 in
+	"$GREYSCAN") echo "this build" ;;
+	*) echo "baseline $(basename "$(dirname "$(dirname "$(dirname "$1")")")" | sed 's/baseline-//')" ;;
+	esac
+}
 
 # Runs "$@" under /usr/bin/time; sets T_NS (wall), T_RSS (KiB) and T_CPU
 # (user + system seconds).
@@ -117,15 +140,25 @@ bench_kind() {
 	echo "  best of $GS_BENCH_RUNS runs:"
 	printf '    %-26s %8ss  CPU %6ss  peak RSS %7d KiB\n' "seed pipeline" \
 		"$(bench_secs "$k_grep_ns")" "$BEST_CPU" "$BEST_RSS"
+	for k_bin in $BUILDS; do
+		bench_build "$k_bin"
+	done
+}
+
+# One build BIN on the log of bench_kind: every thread count it has, each
+# result the same as its first; a line per count into $out/table.
+bench_build() {
+	b_bin=$1
+	b_name=$(build_name "$b_bin")
 	rm -f "$out/first.json"
-	for k_t in $THREADS; do
+	for k_t in $(threads_of "$b_bin"); do
 		if [ "$k_t" = fixed ]; then
-			k_opt='' k_n=2 k_label='greyscan (reader+counter)'
+			k_opt='' k_n=2 k_label="$b_name (reader+counter)"
 		else
-			k_opt="--threads $k_t" k_n=$k_t k_label="greyscan --threads $k_t"
+			k_opt="--threads $k_t" k_n=$k_t k_label="$b_name --threads $k_t"
 		fi
 		# shellcheck disable=SC2086 # k_opt is empty or two words
-		best_of "$GREYSCAN" scan --no-report -o "$out/summary.json" \
+		best_of "$b_bin" scan --no-report -o "$out/summary.json" \
 			--rulebase "$top_srcdir/rules/postgrey.rb" $k_opt "$k_log"
 		k_counted=$("$PERL" -MJSON::PP -e '
 			local $/; open(my $f, "<", shift) or die "$!\n";
@@ -141,19 +174,19 @@ bench_kind() {
 			result_of "$out/summary.json" >"$out/first.json"
 		fi
 		k_ratio=$(bench_ratio "$BEST_NS" "$k_grep_ns")
-		printf '    %-26s %8ss  CPU %6ss  peak RSS %7d KiB  %9s lines/s  %9s per thread  %9s per CPU-s\n' \
+		printf '    %-40s %8ss  CPU %6ss  peak RSS %7d KiB  %9s lines/s  %9s per thread  %9s per CPU-s\n' \
 			"$k_label" "$(bench_secs "$BEST_NS")" "$BEST_CPU" \
 			"$BEST_RSS" "$(rate "$BEST_NS")" "$(rate "$BEST_NS" "$k_n")" \
 			"$(per_cpu "$BEST_CPU")"
 		echo "    ratio $k_label/pipeline (wall): $k_ratio (target <= 1.00)"
-		printf '  %-8s %-26s %2s threads  %8ss vs %8ss  ratio %5s  %9s lines/s per thread\n' \
+		printf '  %-8s %-40s %2s threads  %8ss (CPU %5ss) vs %8ss  ratio %5s  %9s lines/s per thread\n' \
 			"$k_kind" "$k_label" "$k_n" "$(bench_secs "$BEST_NS")" \
-			"$(bench_secs "$k_grep_ns")" "$k_ratio" \
+			"$BEST_CPU" "$(bench_secs "$k_grep_ns")" "$k_ratio" \
 			"$(rate "$BEST_NS" "$k_n")" >>"$out/table"
 	done
 }
 
-echo "design: $design; $(nproc) CPUs"
+echo "$(nproc) CPUs; builds timed:$(for b in $BUILDS; do printf ' %s (%s)' "$(build_name "$b")" "$b"; done)"
 : >"$out/table"
 for kind in $GS_BENCH_LOGS; do
 	bench_kind "$kind"
