@@ -112,6 +112,7 @@ struct pipe;
 struct worker_arg {
 	struct pipe *pipe;
 	struct gs_ingest *ingest; /* the worker's own, without a tally */
+	struct gs_rulebase *rb;	  /* the worker's own copy of ctx->rb */
 };
 
 struct pipe {

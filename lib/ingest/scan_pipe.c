@@ -92,6 +92,7 @@ static void *worker_main(void *arg)
 {
 	struct pipe *p = ((struct worker_arg *)arg)->pipe;
 	struct gs_ingest *in = ((struct worker_arg *)arg)->ingest;
+	const struct gs_rulebase *rb = ((struct worker_arg *)arg)->rb;
 	struct batch *b;
 
 	for (;;) {
@@ -102,7 +103,7 @@ static void *worker_main(void *arg)
 		pthread_mutex_unlock(&p->mut);
 		if (b == NULL)
 			return NULL;
-		gs_scan_batch_judge(b, in, p->ctx->rb);
+		gs_scan_batch_judge(b, in, rb);
 		set_judged(p, b);
 	}
 }
@@ -174,9 +175,16 @@ void gs_scan_pipe_drain(struct pipe *p)
 		count_oldest(p);
 }
 
-/* Starts up to n workers, each with an ingest of its own and every signal
- * blocked, so that signals keep going to the caller's threads. Those that
- * cannot start leave their work to the others. */
+static void free_worker_arg(struct worker_arg *a)
+{
+	gs_ingest_free(a->ingest);
+	gs_rulebase_free(a->rb);
+}
+
+/* Starts up to n workers, each with an ingest and a rulebase of its own
+ * (parser.h: liblognorm writes into the rulebase it parses with) and every
+ * signal blocked, so that signals keep going to the caller's threads.
+ * Those that cannot start leave their work to the others. */
 static void start_workers(struct pipe *p, unsigned n)
 {
 	struct worker_arg *a;
@@ -194,11 +202,11 @@ static void start_workers(struct pipe *p, unsigned n)
 		a->ingest =
 		    gs_ingest_new(p->ctx->grouper, NULL,
 				  GS_GROUP_CACHE_DEFAULT_SLOTS, NULL, 0);
-		if (a->ingest == NULL)
-			break;
-		if (pthread_create(&p->workers[p->n_workers], NULL, worker_main,
+		a->rb = gs_rulebase_copy(p->ctx->rb, NULL, 0);
+		if (a->ingest == NULL || a->rb == NULL ||
+		    pthread_create(&p->workers[p->n_workers], NULL, worker_main,
 				   a) != 0) {
-			gs_ingest_free(a->ingest);
+			free_worker_arg(a);
 			break;
 		}
 		p->n_workers++;
@@ -263,7 +271,7 @@ static void stop_workers(struct pipe *p)
 	}
 	for (i = 0; i < p->n_workers; i++) {
 		(void)pthread_join(p->workers[i], NULL);
-		gs_ingest_free(p->args[i].ingest);
+		free_worker_arg(&p->args[i]);
 	}
 	p->n_workers = 0;
 }

@@ -9,10 +9,11 @@
  * parse DAG, with two exceptions: it bumps per-node statistics counters
  * (racy but never read by us), and it shares the matched rule's tag array
  * with the result, taking a reference with json_object_get(), which
- * libfastjson makes atomic. Error and debug callbacks are cleared after
- * loading, so parsing never calls back into this file. The caller must not
- * load or free a rulebase while another thread parses with it (swap under
- * its own lock). */
+ * libfastjson makes atomic. Both are writes to memory every thread parsing
+ * with the context shares, hence gs_rulebase_copy. Error and debug callbacks
+ * are cleared after loading, so parsing never calls back into this file. The
+ * caller must not load or free a rulebase while another thread parses with it
+ * (swap under its own lock). */
 /* libfastjson renames struct json_object to fjson_object by a macro: include
  * it before parser.h so that the header's declaration means the same type. */
 #include <json.h>
@@ -48,6 +49,7 @@ static const char recipient_sep[] = ", recipient=";
 
 struct gs_rulebase {
 	ln_ctx ctx;
+	char *path; /* for gs_rulebase_copy */
 };
 
 /* The tags of known non-action lines: the kind names gs_parse_message()
@@ -110,7 +112,7 @@ struct gs_rulebase *gs_rulebase_load(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	rb = calloc(1, sizeof(*rb));
-	if (rb == NULL) {
+	if (rb == NULL || (rb->path = strdup(path)) == NULL) {
 		gs_seterr(err, errlen, "rulebase %s: out of memory", path);
 		goto fail;
 	}
@@ -147,11 +149,18 @@ fail:
 	return NULL;
 }
 
+struct gs_rulebase *gs_rulebase_copy(const struct gs_rulebase *rb, char *err,
+				     size_t errlen)
+{
+	return gs_rulebase_load(rb != NULL ? rb->path : NULL, err, errlen);
+}
+
 void gs_rulebase_free(struct gs_rulebase *rb)
 {
 	if (rb == NULL)
 		return;
 	free_ctx(rb->ctx);
+	free(rb->path);
 	free(rb);
 }
 

@@ -1,11 +1,16 @@
 /* The postgrey message parser: a liblognorm v2 rulebase (rules/postgrey.rb)
  * turns the message text of one postgrey log line into a struct gs_event.
  *
- * Concurrency: a loaded rulebase is read-only after gs_rulebase_load() and
- * may be used by gs_parse_message() from any number of threads at once
- * (liblognorm's ln_normalize does not modify the context). Loading and
- * freeing are not concurrent with parsing: the caller swaps rulebases under
- * its own lock (see the module). */
+ * Concurrency: a loaded rulebase is not changed by greyscan after
+ * gs_rulebase_load() and may be used by gs_parse_message() from any number
+ * of threads at once. But liblognorm's ln_normalize writes while it parses:
+ * it counts every visit in the nodes of its parse DAG and takes a reference
+ * on the matched rule's tag array. Threads that share a rulebase thus write
+ * the same cache lines for every message, which costs more than a third of
+ * the CPU with two threads (bench/README.md): a thread that parses much
+ * takes its own copy (gs_rulebase_copy). Loading and freeing are not
+ * concurrent with parsing: the caller swaps rulebases under its own lock
+ * (see the module). */
 #ifndef GS_PARSER_H
 #define GS_PARSER_H
 
@@ -33,6 +38,11 @@ struct gs_parsed {
 /* Loads a rulebase file. Returns NULL and fills err (naming the file) when it
  * cannot be read or has errors. Free with gs_rulebase_free(). */
 struct gs_rulebase *gs_rulebase_load(const char *path, char *err,
+				     size_t errlen);
+/* A rulebase of its own for another thread: rb's file loaded again (so it
+ * is the same rulebase unless the file changed since). NULL with err as
+ * for gs_rulebase_load. */
+struct gs_rulebase *gs_rulebase_copy(const struct gs_rulebase *rb, char *err,
 				     size_t errlen);
 void gs_rulebase_free(struct gs_rulebase *rb);
 

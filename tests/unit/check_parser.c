@@ -100,6 +100,41 @@ START_TEST(test_parser_load_null_path_fails)
 }
 END_TEST
 
+/* A copy is the same rulebase, loaded apart: it parses as the original
+ * does, and outlives it. */
+START_TEST(test_parser_copy_parses_as_the_original)
+{
+	static const char msg[] =
+	    "action=greylist, reason=new, client_name=a.example.com, "
+	    "client_address=192.0.2.1, sender=s@example.com, "
+	    "recipient=r@example.org";
+	char err[GS_ERRLEN] = "";
+	struct gs_rulebase *copy = gs_rulebase_copy(rb, err, sizeof(err));
+	struct gs_parsed q;
+
+	ck_assert_msg(copy != NULL, "no copy: %s", err);
+	ck_assert_ptr_ne(copy, rb);
+	gs_rulebase_free(rb);
+	rb = NULL;
+	ck_assert_int_eq(gs_parse_message(copy, msg, strlen(msg), &q),
+			 GS_PARSE_ACTION);
+	ck_assert_int_eq(q.ev.counter, GS_C_NEW);
+	ck_assert_str_eq(q.ev.client_name, "a.example.com");
+	ck_assert_str_eq(q.ev.recipient, "r@example.org");
+	gs_parsed_release(&q);
+	gs_rulebase_free(copy);
+}
+END_TEST
+
+START_TEST(test_parser_copy_of_nothing_fails)
+{
+	char err[GS_ERRLEN] = "";
+
+	ck_assert_ptr_null(gs_rulebase_copy(NULL, err, sizeof(err)));
+	ck_assert_str_ne(err, "");
+}
+END_TEST
+
 /* A rulebase with an unknown field type: liblognorm only reports it
  * through its callback, which must turn into a load failure naming the
  * file and line. */
@@ -1000,6 +1035,8 @@ static Suite *parser_suite(void)
 	tcase_add_test(load, test_parser_loads_bundled_rulebase);
 	tcase_add_test(load, test_parser_load_missing_file_names_it);
 	tcase_add_test(load, test_parser_load_null_path_fails);
+	tcase_add_test(load, test_parser_copy_parses_as_the_original);
+	tcase_add_test(load, test_parser_copy_of_nothing_fails);
 	tcase_add_test(load, test_parser_load_bad_rule_reports_file_and_line);
 	tcase_add_test(load, test_parser_default_path_is_under_pkgdatadir);
 	suite_add_tcase(s, load);
