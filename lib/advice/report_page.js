@@ -141,26 +141,33 @@
 				return v === null ? null : Math.max(Number(v), 1) / 60;
 			});
 		}
+		/* The mails that never got through, on an axis of their own,
+		 * only when there are any: an empty 0..1 axis says nothing. */
+		var failed = shown.some(function (r) {
+			return Number(r.getAttribute("data-never")) > 0;
+		});
+		var sets = [
+			{ label: "median wait", data: minutes("data-wait-median"),
+			  backgroundColor: "#9ecae1", xAxisID: "x" },
+			{ label: "p90 wait", data: minutes("data-wait-p90"),
+			  backgroundColor: "#4292c6", xAxisID: "x" },
+			{ label: "longest wait", data: minutes("data-wait-max"),
+			  backgroundColor: "#08519c", xAxisID: "x" }
+		];
+		if (failed)
+			sets.push({ label: "never got through (mails)",
+				    data: shown.map(function (r) {
+					return Number(r.getAttribute("data-never"));
+				    }),
+				    backgroundColor: cssVar("--whitelist"),
+				    xAxisID: "x2" });
 		return new Chart(document.getElementById("chart-waits"), {
 			type: "bar",
 			data: {
 				labels: shown.map(function (r) {
 					return r.cells[1].textContent;
 				}),
-				datasets: [
-					{ label: "median wait", data: minutes("data-wait-median"),
-					  backgroundColor: "#9ecae1", xAxisID: "x" },
-					{ label: "p90 wait", data: minutes("data-wait-p90"),
-					  backgroundColor: "#4292c6", xAxisID: "x" },
-					{ label: "longest wait", data: minutes("data-wait-max"),
-					  backgroundColor: "#08519c", xAxisID: "x" },
-					{ label: "never got through (mails)",
-					  data: shown.map(function (r) {
-						return Number(r.getAttribute("data-never"));
-					  }),
-					  backgroundColor: cssVar("--whitelist"),
-					  xAxisID: "x2" }
-				]
+				datasets: sets
 			},
 			options: {
 				indexAxis: "y", animation: false,
@@ -169,7 +176,8 @@
 					x: { type: "logarithmic", position: "bottom",
 					     title: { display: true,
 						      text: "minutes from first attempt to acceptance" } },
-					x2: { position: "top", beginAtZero: true,
+					x2: { display: failed, position: "top",
+					      beginAtZero: true, ticks: { precision: 0 },
 					      grid: { drawOnChartArea: false },
 					      title: { display: true,
 						       text: "mails that never got through" } },

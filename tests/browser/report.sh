@@ -10,18 +10,24 @@
 # whitelisted); bot.example sends 25 mails once, never again (do not
 # whitelist), and ignored.example too, which the ignore file lists
 # (ignored); single.example's 25 mails come back from the same address
-# after 6 minutes and pass (not needed); tiny.example sends 3 (below the
-# threshold). The scan runs with --retry-window 2h, so the bots' mails
-# have expired by the end of the log.
+# after 6 minutes and pass (not needed); retry.example's 2 mails come back
+# 10 minutes later from another network and never get through (below the
+# threshold); tiny.example sends 3 (below the threshold too). The scan
+# runs with --retry-window 2h, so the bots' and retry.example's mails have
+# expired by the end of the log.
 # Pass/fail, in a browser in the Asia/Tokyo zone:
 #  1. no console message at all (errors, warnings) while the page loads,
 #     sorts and draws;
-#  2. the busiest-domains chart has the 6 domains, most greylisted first
-#     (covered, pool 50; bot, ignored, single 25; tiny 3), one bar each
-#     with a drawn length, each in the dataset of its expected verdict;
+#  2. the busiest-domains chart has the 7 domains, most greylisted first
+#     (covered, pool 50; bot, ignored, single 25; retry 4; tiny 3), one bar
+#     each with a drawn length, each in the dataset of its expected
+#     verdict;
 #  3. the waits chart has a bar per wait figure for the 3 domains whose
 #     mail passed after a wait, with the p90 of pool.example at about 60
-#     minutes (the histogram's precision: within 12%);
+#     minutes (the histogram's precision: within 12%), and retry.example's
+#     2 mails that never got through on an axis of their own; the page of
+#     the same log without retry.example, where every mail that came back
+#     got through, has neither that dataset nor that axis;
 #  4. each row's trend, drawn once the row is scrolled into view, has one
 #     point per slot of the summary's series in both lines, with the
 #     values of the row's series;
@@ -80,6 +86,13 @@ mkdir -p "$artifacts" || gs_error "cannot make $artifacts"
 			"mail.single.example", "192.0.2.7",
 			"news\@single.example", "r$m\@site.org");
 	}
+	for my $m (1 .. 2) {	# the first day: back, never through
+		my $t = $t0 + 5 * 3600 + $m * 60;
+		line($t, "greylist, reason=new", "mta$m.retry.example",
+			"203.0.113.$m", "a\@retry.example", "r$m\@site.org");
+		line($t + 600, "greylist, reason=new", "mta$m.retry.example",
+			"198.18.$m.9", "a\@retry.example", "r$m\@site.org");
+	}
 	for my $m (1 .. 3) {	# the last day
 		line($t0 + 2 * 86400 + $m * 3600, "greylist, reason=new",
 			"mx.tiny.example", "198.51.100.$m", "a\@tiny.example",
@@ -94,6 +107,12 @@ printf 'ignored.example\n' >ignore
 "$GREYSCAN" report --html -W whitelist_clients -i ignore -o report.html \
 	summary.json >report.out 2>&1 ||
 	gs_fail "report --html failed: $(cat report.out)"
+grep -v 'retry\.example' mail.log >mail-through.log
+"$GREYSCAN" scan -n --retry-window 2h -r "$GS_RULEBASE" \
+	-o summary-through.json mail-through.log >scan.out 2>&1 ||
+	gs_fail "scan failed: $(cat scan.out)"
+"$GREYSCAN" report --html -o report-through.html summary-through.json \
+	>report.out 2>&1 || gs_fail "report --html failed: $(cat report.out)"
 
 "$PERL" -I"$top_srcdir/tests/browser" -MWebDriver -MJSON::PP -e '
 	use strict;
@@ -110,10 +129,11 @@ printf 'ignored.example\n' >ignore
 
 	my $wd = WebDriver->new(work => $work, tz => "Asia/Tokyo");
 	$wd->open_page("$work/report.html");
-	my @want = qw(covered.example pool.example bot.example ignored.example single.example tiny.example);
+	my @want = qw(covered.example pool.example bot.example ignored.example single.example retry.example tiny.example);
 	my %verdict = ("covered.example" => "already whitelisted",
 		"pool.example" => "whitelist", "bot.example" => "do not whitelist",
 		"ignored.example" => "ignored", "single.example" => "not needed",
+		"retry.example" => "below the threshold",
 		"tiny.example" => "below the threshold");
 	# 2. the busiest chart: the bars drawn, and the dataset of each.
 	my $bars = $wd->run(q{
@@ -132,22 +152,35 @@ printf 'ignored.example\n' >ignore
 		same($b->[1], $verdict{$b->[0]}, "busiest chart: verdict of $b->[0]");
 		check($b->[3], "busiest chart: the bar of $b->[0] is drawn");
 	}
-	same(join(" ", map { $_->[2] } @$bars), "50 50 25 25 25 3", "busiest chart: greylisted mails");
+	same(join(" ", map { $_->[2] } @$bars), "50 50 25 25 25 4 3", "busiest chart: greylisted mails");
 	# 3. the waits chart.
-	my $w = $wd->run(q{
+	my $waits = q{
 		var c = window.greyscanCharts.waits, drawn = 0;
 		c.data.datasets.forEach(function (ds, k) {
 			c.getDatasetMeta(k).data.forEach(function (e, i) {
 				if (ds.data[i] !== null && ds.data[i] > 0 && Math.abs(e.x - e.base) > 0) drawn++;
 			});
 		});
+		var last = c.data.datasets[c.data.datasets.length - 1];
 		return { labels: c.data.labels, drawn: drawn, sets: c.data.datasets.length,
-			p90: c.data.datasets[1].data[c.data.labels.indexOf("pool.example")] };
-	});
-	same(join(" ", @{$w->{labels}}), "covered.example pool.example single.example", "waits chart: the domains whose mail passed");
+			p90: c.data.datasets[1].data[c.data.labels.indexOf("pool.example")],
+			never: last.label === "never got through (mails)" ? last.data.join(" ") : "none",
+			x2: c.scales.x2 && c.scales.x2.options.display ? "shown" : "hidden" };
+	};
+	my $w = $wd->run($waits);
+	same(join(" ", @{$w->{labels}}), "covered.example pool.example single.example retry.example", "waits chart: the domains whose mail passed or never got through");
 	same($w->{sets}, 4, "waits chart: median, p90, longest, never got through");
-	same($w->{drawn}, 9, "waits chart: three wait bars for each of 3 domains");
+	same($w->{drawn}, 10, "waits chart: three wait bars for each of 3 domains, one never-through bar");
+	same($w->{never}, "0 0 0 2", "waits chart: retry.example'"'"'s 2 mails never got through");
+	same($w->{x2}, "shown", "waits chart: the never-through axis is shown");
 	check(abs($w->{p90} - 60) <= 60 * 0.12 + 0.5, "waits chart: pool.example p90 $w->{p90} min ~ 60");
+	my $through = WebDriver->new(work => $work);
+	$through->open_page("$work/report-through.html");
+	my $wt = $through->run($waits);
+	same(join(" ", @{$wt->{labels}}), "covered.example pool.example single.example", "every mail through: the waits chart'"'"'s domains");
+	same("$wt->{sets} $wt->{never} $wt->{x2}", "3 none hidden", "every mail through: no never-through dataset, no such axis");
+	same(scalar(@{$through->console}), 0, "every mail through: no console messages");
+	$through->quit;
 	# 4. trends, drawn when in view.
 	$wd->run(q{ document.querySelector("#domains tbody tr").scrollIntoView(); });
 	my $t;
@@ -189,7 +222,7 @@ printf 'ignored.example\n' >ignore
 	same($wd->run(q{ return document.querySelector("#domains thead th:nth-child(4)").getAttribute("aria-sort"); }), "ascending", "aria-sort");
 	$wd->click_css("#domains thead th:nth-child(2) button");
 	$s = $wd->run($first);
-	same("$s->[0] $s->[1] $s->[2]", "tiny.example single.example 6", "sorted by name, descending");
+	same("$s->[0] $s->[1] $s->[2]", "tiny.example single.example 7", "sorted by name, descending");
 	# 6. the reader'"'"'s time zone.
 	my $tz = $wd->run(q{
 		var t = document.querySelector("header time");
@@ -225,7 +258,7 @@ printf 'ignored.example\n' >ignore
 		r.forEach(function (x) { v.push(x.cells[2].textContent); });
 		return [r.length, document.getElementById("charts").hidden, v.join(","),
 			r[0].querySelector("td.trend").textContent, !!window.greyscanCharts]; });
-	same($n->[0], 6, "no JavaScript: every row");
+	same($n->[0], 7, "no JavaScript: every row");
 	check($n->[1], "no JavaScript: the charts stay hidden");
 	check(!$n->[4], "no JavaScript: the page script did not run");
 	same($n->[2], join(",", map { $verdict{$_} } @want), "no JavaScript: verdicts as text");
