@@ -26,8 +26,10 @@
 # The logs (bench/genlog, seed GS_BENCH_SEED, hosts mx1 and mx2) are
 # generated once and cached in GS_BENCH_DIR; GS_BENCH_LOGS picks them
 # (default "default diverse"). Each is read once before timing so that all
-# variants read it from the page cache. Each variant runs GS_BENCH_RUNS
-# times (default 3); the best wall time counts. Peak RSS and CPU come from
+# variants read it from the page cache. GS_BENCH_RUNS rounds (default 3)
+# each run the pipeline and every greyscan variant once, one after the
+# other, so that the machine's slow phases hit them alike; the best wall
+# time of each counts. Peak RSS and CPU come from
 # /usr/bin/time (the pipeline's RSS is that of its largest process, its CPU
 # that of all of them). Prints the figures and the ratio greyscan/pipeline
 # (target <= 1.00, every thread count, both logs). Exit 0 when all ran,
@@ -85,20 +87,18 @@ timed() {
 	T_CPU=$(tail -n 1 "$out/time" | awk '{ printf "%.2f", $2 + $3 }')
 }
 
-# Sets BEST_NS, the lowest wall time of GS_BENCH_RUNS runs of "$@", BEST_CPU,
-# that run's CPU seconds, and BEST_RSS, the highest peak RSS.
-best_of() {
-	BEST_NS=''
-	BEST_RSS=0
-	_i=0
-	while [ "$_i" -lt "$GS_BENCH_RUNS" ]; do
-		timed "$@"
-		if [ -z "$BEST_NS" ] || [ "$T_NS" -lt "$BEST_NS" ]; then
-			BEST_NS=$T_NS BEST_CPU=$T_CPU
-		fi
-		[ "$T_RSS" -gt "$BEST_RSS" ] && BEST_RSS=$T_RSS
-		_i=$((_i + 1))
-	done
+# Times "$@" once as variant V: keeps its lowest wall time in BEST_NS_V, that
+# run's CPU seconds in BEST_CPU_V, and its highest peak RSS in BEST_RSS_V.
+time_variant() {
+	_v=$1
+	shift
+	timed "$@"
+	eval "_best=\${BEST_NS_$_v:-} _rss=\${BEST_RSS_$_v:-0}"
+	if [ -z "$_best" ] || [ "$T_NS" -lt "$_best" ]; then
+		eval "BEST_NS_$_v=\$T_NS BEST_CPU_$_v=\$T_CPU"
+	fi
+	[ "$T_RSS" -gt "$_rss" ] && eval "BEST_RSS_$_v=\$T_RSS"
+	return 0
 }
 
 # Prints the summary FILE without its generation time, canonically, for
@@ -120,8 +120,51 @@ per_cpu() {
 	awk -v l="$LINES" -v s="$1" 'BEGIN { printf "%.0f", (s > 0 ? l / s : 0) }'
 }
 
-# One log: KIND default or diverse. Prints its block of figures and adds a
-# line per greyscan variant to $out/table.
+# The greyscan variants, v1 v2 ...: each build with each thread count it
+# has, with BIN_v, OPT_v (empty or "--threads N"), N_v (threads) and
+# LABEL_v; FIRST_v is set on the first variant of each build.
+VARIANTS=
+n_var=0
+for b in $BUILDS; do
+	first=1
+	for t in $(threads_of "$b"); do
+		n_var=$((n_var + 1))
+		v=v$n_var
+		if [ "$t" = fixed ]; then
+			eval "OPT_$v='' N_$v=2 LABEL_$v=\"\$(build_name \"\$b\") (reader+counter)\""
+		else
+			eval "OPT_$v='--threads $t' N_$v=$t LABEL_$v=\"\$(build_name \"\$b\") --threads $t\""
+		fi
+		eval "BIN_$v=\$b FIRST_$v=$first"
+		first=0
+		VARIANTS="$VARIANTS $v"
+	done
+done
+
+# Checks variant V's summary: every decision of the log counted, and the
+# same result as the first thread count of its build (kept as BUILD_v).
+check_variant() {
+	eval "c_label=\$LABEL_$1 c_first=\$FIRST_$1"
+	c_counted=$("$PERL" -MJSON::PP -e '
+		local $/; open(my $f, "<", shift) or die "$!\n";
+		print decode_json(<$f>)->{totals}{actions}' "$out/summary.json")
+	[ "$c_counted" = "$k_decisions" ] ||
+		bench_die "$c_label counted $c_counted decisions of $k_decisions in $k_log"
+	[ "$c_first" = 1 ] && c_build=$1
+	if [ "$c_first" = 1 ] || [ ! -f "$out/$c_build.json" ]; then
+		result_of "$out/summary.json" >"$out/$c_build.json"
+		eval "BUILD_$1=\$c_build"
+		return 0
+	fi
+	result_of "$out/summary.json" >"$out/this.json"
+	cmp -s "$out/$c_build.json" "$out/this.json" ||
+		bench_die "$c_label: the summary differs from that of its build's first thread count ($k_log)"
+}
+
+# One log: KIND default or diverse. GS_BENCH_RUNS rounds, each of which
+# times the pipeline and every variant once (so that a slow phase of the
+# machine hits every variant alike); prints the figures of the best runs
+# and adds a line per variant to $out/table.
 bench_kind() {
 	k_kind=$1
 	k_log=$(bench_log "$LINES" traditional "$k_kind")
@@ -129,60 +172,43 @@ bench_kind() {
 	k_share=$(bench_name_share "$k_log")
 	k_pg=$(grep -c ' postgrey\[' "$k_log")
 	k_decisions=$(grep -c ' postgrey\[[0-9]*\]: \([0-9A-F]*: \)\{0,1\}action=' "$k_log")
-
 	k_pipeline="grep -ohP 'reason=new, client_name=[^.]+\\.\\K[^,]+' '$k_log' | sort | uniq -c | sort -nr >'$out/old.txt'"
-	best_of sh -c "$k_pipeline"
-	k_grep_ns=$BEST_NS
-
+	for v in grep $VARIANTS; do
+		eval "BEST_NS_$v='' BEST_CPU_$v='' BEST_RSS_$v=0"
+	done
+	k_i=0
+	while [ "$k_i" -lt "$GS_BENCH_RUNS" ]; do
+		time_variant grep sh -c "$k_pipeline"
+		for v in $VARIANTS; do
+			eval "k_bin=\$BIN_$v k_opt=\$OPT_$v"
+			# shellcheck disable=SC2086 # k_opt is empty or two words
+			time_variant "$v" "$k_bin" scan --no-report \
+				-o "$out/summary.json" \
+				--rulebase "$top_srcdir/rules/postgrey.rb" $k_opt \
+				"$k_log"
+			[ "$k_i" -gt 0 ] || check_variant "$v"
+		done
+		k_i=$((k_i + 1))
+	done
+	k_grep_ns=$BEST_NS_grep
 	echo "$k_kind log: $k_log"
 	echo "  $(wc -l <"$k_log") lines ($k_pg from postgrey, $k_decisions decisions), $(($(wc -c <"$k_log") / 1048576)) MiB"
 	echo "  distinct client names: $k_share of the postgrey lines"
-	echo "  best of $GS_BENCH_RUNS runs:"
-	printf '    %-26s %8ss  CPU %6ss  peak RSS %7d KiB\n' "seed pipeline" \
-		"$(bench_secs "$k_grep_ns")" "$BEST_CPU" "$BEST_RSS"
-	for k_bin in $BUILDS; do
-		bench_build "$k_bin"
-	done
-}
-
-# One build BIN on the log of bench_kind: every thread count it has, each
-# result the same as its first; a line per count into $out/table.
-bench_build() {
-	b_bin=$1
-	b_name=$(build_name "$b_bin")
-	rm -f "$out/first.json"
-	for k_t in $(threads_of "$b_bin"); do
-		if [ "$k_t" = fixed ]; then
-			k_opt='' k_n=2 k_label="$b_name (reader+counter)"
-		else
-			k_opt="--threads $k_t" k_n=$k_t k_label="$b_name --threads $k_t"
-		fi
-		# shellcheck disable=SC2086 # k_opt is empty or two words
-		best_of "$b_bin" scan --no-report -o "$out/summary.json" \
-			--rulebase "$top_srcdir/rules/postgrey.rb" $k_opt "$k_log"
-		k_counted=$("$PERL" -MJSON::PP -e '
-			local $/; open(my $f, "<", shift) or die "$!\n";
-			print decode_json(<$f>)->{totals}{actions}' \
-			"$out/summary.json")
-		[ "$k_counted" = "$k_decisions" ] ||
-			bench_die "$k_label counted $k_counted decisions of $k_decisions in $k_log"
-		if [ -f "$out/first.json" ]; then
-			result_of "$out/summary.json" >"$out/this.json"
-			cmp -s "$out/first.json" "$out/this.json" ||
-				bench_die "$k_label: the summary differs from that of the first thread count ($k_log)"
-		else
-			result_of "$out/summary.json" >"$out/first.json"
-		fi
-		k_ratio=$(bench_ratio "$BEST_NS" "$k_grep_ns")
+	echo "  best of $GS_BENCH_RUNS rounds:"
+	printf '    %-40s %8ss  CPU %6ss  peak RSS %7d KiB\n' "seed pipeline" \
+		"$(bench_secs "$k_grep_ns")" "$BEST_CPU_grep" "$BEST_RSS_grep"
+	for v in $VARIANTS; do
+		eval "k_label=\$LABEL_$v k_n=\$N_$v k_ns=\$BEST_NS_$v k_cpu=\$BEST_CPU_$v k_rss=\$BEST_RSS_$v"
+		k_ratio=$(bench_ratio "$k_ns" "$k_grep_ns")
 		printf '    %-40s %8ss  CPU %6ss  peak RSS %7d KiB  %9s lines/s  %9s per thread  %9s per CPU-s\n' \
-			"$k_label" "$(bench_secs "$BEST_NS")" "$BEST_CPU" \
-			"$BEST_RSS" "$(rate "$BEST_NS")" "$(rate "$BEST_NS" "$k_n")" \
-			"$(per_cpu "$BEST_CPU")"
+			"$k_label" "$(bench_secs "$k_ns")" "$k_cpu" "$k_rss" \
+			"$(rate "$k_ns")" "$(rate "$k_ns" "$k_n")" \
+			"$(per_cpu "$k_cpu")"
 		echo "    ratio $k_label/pipeline (wall): $k_ratio (target <= 1.00)"
 		printf '  %-8s %-40s %2s threads  %8ss (CPU %5ss) vs %8ss  ratio %5s  %9s lines/s per thread\n' \
-			"$k_kind" "$k_label" "$k_n" "$(bench_secs "$BEST_NS")" \
-			"$BEST_CPU" "$(bench_secs "$k_grep_ns")" "$k_ratio" \
-			"$(rate "$BEST_NS" "$k_n")" >>"$out/table"
+			"$k_kind" "$k_label" "$k_n" "$(bench_secs "$k_ns")" \
+			"$k_cpu" "$(bench_secs "$k_grep_ns")" "$k_ratio" \
+			"$(rate "$k_ns" "$k_n")" >>"$out/table"
 	done
 }
 
