@@ -108,6 +108,16 @@ grep -q 'WARNING: .*rsyslog.d still loads omgreyscan' "$work/uninstall.out" ||
 rm -r "$rsyslogd_dir"
 left=$(find "$dest" -type f)
 [ -z "$left" ] || fail "make uninstall left files: $left"
-left=$(find "$dest" -type d \( -name greyscan -o -path '*/doc/greyscan*' \))
+# greyscan's directories, not those of the prefix's own path (under make
+# distcheck the prefix lies inside the build tree, whose path may well have a
+# directory named greyscan, the checkout's).
+prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
+left=$(find "$dest" -type d \( -name greyscan -o -path '*/doc/greyscan*' \) |
+	while IFS= read -r d; do
+		case "$dest$prefix/" in
+		"$d"/*) ;;
+		*) echo "$d" ;;
+		esac
+	done)
 [ -z "$left" ] || fail "make uninstall left directories: $left"
 echo "PASS: the documented steps match the code"
