@@ -14,7 +14,13 @@
 #include "base/error.h"
 #include "ingest/scan_int.h"
 
-#define GS_GZ_BUFFER_BYTES (256 * 1024) /* zlib's own input buffer */
+/* zlib's own buffer. A gzread of at least twice this much goes straight
+ * into the caller's buffer, unbuffered (plain text) or inflated there
+ * (gzip); a smaller one is copied through this buffer. The scan reads a
+ * block of GS_SCAN_READ_BYTES or more, so keep this at most half that. */
+#define GS_GZ_BUFFER_BYTES (64 * 1024)
+_Static_assert(2 * GS_GZ_BUFFER_BYTES <= GS_SCAN_READ_BYTES,
+	       "a block is read through zlib's buffer");
 
 /* A descriptor for path, and the reference time for year inference. */
 static int open_fd(const char *path, time_t *ref, char *err, size_t errlen)
