@@ -164,9 +164,33 @@ static void scan_args_default(struct scan_args *a)
 	a->threads = gs_scan_default_threads();
 }
 
-/* One option of scan (c from getopt_long, with arg). Returns -1 to go on,
- * or the exit status. One case an option: the switch is as long as the
- * option list, just over 80 lines. */
+/* The options of the summary file's mode, owner and group (c from
+ * getopt_long, with arg) into o. Returns -1 to go on, or the exit status. */
+static int file_option(int c, const char *arg, struct gs_file_opts *o)
+{
+	char err[GS_ERRLEN];
+
+	switch (c) {
+	case 'M':
+		if (gs_mode_parse(arg, &o->mode, err, sizeof(err)) < 0)
+			return bad_usage(
+			    "invalid --mode '%s' (octal, e.g. 0640)", arg);
+		return -1;
+	case OPT_OWNER:
+		if (gs_uid_parse(arg, &o->uid, err, sizeof(err)) < 0)
+			return bad_usage("unknown --owner '%s'", arg);
+		return -1;
+	case OPT_GROUP:
+		if (gs_gid_parse(arg, &o->gid, err, sizeof(err)) < 0)
+			return bad_usage("unknown --group '%s'", arg);
+		return -1;
+	default:
+		return bad_usage("%s", "invalid option");
+	}
+}
+
+/* One option of scan (c from getopt_long, with arg); file_option takes
+ * the summary file's. Returns -1 to go on, or the exit status. */
 static int scan_option(int c, const char *arg, struct scan_args *a)
 {
 	char err[GS_ERRLEN];
@@ -228,24 +252,11 @@ static int scan_option(int c, const char *arg, struct scan_args *a)
 					 arg);
 		a->threads = (unsigned)v;
 		return -1;
-	case 'M':
-		if (gs_mode_parse(arg, &a->fopts.mode, err, sizeof(err)) < 0)
-			return bad_usage(
-			    "invalid --mode '%s' (octal, e.g. 0640)", arg);
-		return -1;
-	case OPT_OWNER:
-		if (gs_uid_parse(arg, &a->fopts.uid, err, sizeof(err)) < 0)
-			return bad_usage("unknown --owner '%s'", arg);
-		return -1;
-	case OPT_GROUP:
-		if (gs_gid_parse(arg, &a->fopts.gid, err, sizeof(err)) < 0)
-			return bad_usage("unknown --group '%s'", arg);
-		return -1;
 	case 'h':
 		usage(stdout);
 		return EXIT_SUCCESS;
 	default:
-		return bad_usage("%s", "invalid option");
+		return file_option(c, arg, &a->fopts);
 	}
 }
 
