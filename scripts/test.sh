@@ -13,7 +13,12 @@
 #
 # The package suite (scripts/test-packages.sh: Debian packages, lintian,
 # a clean Debian 12 root) runs in the background beside the others; its
-# PASS/FAIL lines are counted at the end.
+# PASS/FAIL lines are counted at the end. The ASan and TSan trees are
+# configured and compiled in the background too, at the lowest priority,
+# while the first suite runs (its tests wait for daemons a third of the
+# time). The sanitizer suite and distcheck run the stress tests at the
+# reduced scale (GS_TEST_SCALE, tests/lib.sh): the first suite has run
+# them full on the same code.
 #
 # environment: GREYSCAN_SANITIZERS=no, GREYSCAN_VALGRIND=no, GREYSCAN_TSAN=no,
 # GREYSCAN_PACKAGES=no and GREYSCAN_DISTCHECK=no skip those suites (all
@@ -64,18 +69,51 @@ if [ "${GREYSCAN_PACKAGES:-yes}" = yes ]; then
 	pkg_pid=$!
 fi
 
+# prepare_tree DIR CONFIGURE-FLAGS...: configures DIR (once) and compiles
+# it with its test programs, without running a test, at the lowest
+# priority. A failure here shows again in the suite's own make, which
+# reports it.
+prepare_tree() {
+	mkdir -p "$1"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	nice -n 19 sh -c 'cd "$1" && shift &&
+		{ [ -f Makefile ] || ../configure -q "$@"; } &&
+		make -j2 && make -j2 check TESTS=' sh "$@"
+}
+
+# The sanitizer trees, compiled while the first suite runs.
+prep_pid=
+if [ "${GREYSCAN_SANITIZERS:-yes}" = yes ] ||
+	[ "${GREYSCAN_TSAN:-yes}" = yes ]; then
+	(
+		# shellcheck disable=SC2086 # a word list
+		[ "${GREYSCAN_SANITIZERS:-yes}" = yes ] &&
+			prepare_tree "$top/build-asan" $configure_flags \
+				--enable-sanitizers
+		# shellcheck disable=SC2086
+		[ "${GREYSCAN_TSAN:-yes}" = yes ] &&
+			prepare_tree "$top/build-tsan" $configure_flags \
+				--enable-sanitizers=thread
+		true
+	) >"$top/build/prepare-trees.out" 2>&1 &
+	prep_pid=$!
+fi
+
 # 1. The normal build.
 run_suite check "$top/build" make -j2 check
+if [ -n "$prep_pid" ]; then
+	wait "$prep_pid" || echo "the sanitizer trees did not build in the" \
+		"background: $top/build/prepare-trees.out" >&2
+fi
 
 # 2. The same suite built with ASan + UBSan (tests/sanitizers/README.md).
 if [ "${GREYSCAN_SANITIZERS:-yes}" = yes ]; then
-	mkdir -p "$top/build-asan"
-	if [ ! -f "$top/build-asan/Makefile" ]; then
-		# shellcheck disable=SC2086 # a word list
+	# shellcheck disable=SC2086 # a word list
+	[ -f "$top/build-asan/Makefile" ] ||
 		(cd "$top/build-asan" &&
 			../configure -q $configure_flags --enable-sanitizers)
-	fi
-	run_suite asan "$top/build-asan" make -j2 check
+	run_suite asan "$top/build-asan" env GS_TEST_SCALE=reduced \
+		make -j2 check
 fi
 
 # 3. The integration tests again under valgrind memcheck, in the normal
@@ -90,13 +128,11 @@ fi
 #    (tests/tsan/tsan_tally), and the module's writer thread inside
 #    rsyslogd under concurrent load (libtsan preloaded).
 if [ "${GREYSCAN_TSAN:-yes}" = yes ]; then
-	mkdir -p "$top/build-tsan"
-	if [ ! -f "$top/build-tsan/Makefile" ]; then
-		# shellcheck disable=SC2086 # a word list
+	# shellcheck disable=SC2086 # a word list
+	[ -f "$top/build-tsan/Makefile" ] ||
 		(cd "$top/build-tsan" &&
 			../configure -q $configure_flags \
 				--enable-sanitizers=thread)
-	fi
 	run_suite tsan "$top/build-tsan" make -j2 check TESTS="
 		tests/tsan/tsan_tally tests/rsyslog/workers.sh
 		tests/rsyslog/two-actions.sh tests/rsyslog/hup.sh
@@ -142,7 +178,7 @@ if [ "$fail" -ne 0 ]; then
 fi
 if [ "${GREYSCAN_DISTCHECK:-yes}" = yes ]; then
 	cd "$top/build"
-	make -j2 distcheck >distcheck.out 2>&1 || {
+	GS_TEST_SCALE=reduced make -j2 distcheck >distcheck.out 2>&1 || {
 		tail -n 200 distcheck.out
 		echo "failed suites: distcheck" >&2
 		echo "$pass passed, 1 failed (make distcheck)"
