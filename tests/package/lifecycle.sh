@@ -262,7 +262,8 @@ pass
 # documented command for a system without systemd,
 # kill -HUP "$(cat /run/postgrey.pid)". Pass: postgrey logs the reload and
 # passes a new bulk.example client as whitelisted (DUNNO), which the
-# summary counts; check_greyscan as nagios then exits 0.
+# summary counts; check_greyscan -v as nagios then exits 0 and names the
+# new entry (file and line) as what covers bulk.example.
 step=whitelist-and-reload
 echo bulk.example >>"$root/etc/postgrey/whitelist_clients.local"
 in_root sh -c 'kill -HUP "$(cat /run/postgrey.pid)"' ||
@@ -278,10 +279,13 @@ grep -qx DUNNO "$logdir/answers-reload" ||
 	fail "after the reload postgrey answered '$(cat "$logdir/answers-reload")', not DUNNO"
 write_summary
 [ "$(domain_field bulk.example whitelisted)" = 1 ] || fail "the whitelisted pass was not counted"
-in_root runuser -u nagios -- /usr/lib/nagios/plugins/check_greyscan \
+in_root runuser -u nagios -- /usr/lib/nagios/plugins/check_greyscan -v \
 	>"$logdir/check-3" 2>&1
 st=$?
 [ "$st" = 0 ] || fail "after whitelisting, check_greyscan exited $st: $(cat "$logdir/check-3")"
+wl_line=$(grep -n -x bulk.example "$root/etc/postgrey/whitelist_clients.local" | cut -d: -f1)
+grep -q "^bulk\.example: .*; whitelisted by /etc/postgrey/whitelist_clients\.local:$wl_line (bulk\.example)\$" \
+	"$logdir/check-3" || fail "bulk.example not shown as whitelisted by line $wl_line: $(cat "$logdir/check-3")"
 # The admin's file again as it was (purge compares the file list).
 rm -f "$root/etc/postgrey/whitelist_clients.local"
 pass
