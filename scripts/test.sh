@@ -69,16 +69,26 @@ if [ "${GREYSCAN_PACKAGES:-yes}" = yes ]; then
 	pkg_pid=$!
 fi
 
-# prepare_tree DIR CONFIGURE-FLAGS...: configures DIR (once) and compiles
-# it with its test programs, without running a test, at the lowest
-# priority. A failure here shows again in the suite's own make, which
-# reports it.
+asan_flags="$configure_flags --enable-sanitizers"
+tsan_flags="$configure_flags --enable-sanitizers=thread"
+# For sh -c: configures the tree "$1" (once) with the flags after it.
+# shellcheck disable=SC2016 # expanded by the inner shell
+configure_sh='cd "$1" && shift && { [ -f Makefile ] || ../configure -q "$@"; }'
+
+# configure_tree DIR CONFIGURE-FLAGS...
+configure_tree() {
+	mkdir -p "$1"
+	sh -c "$configure_sh" sh "$@"
+}
+
+# prepare_tree DIR CONFIGURE-FLAGS...: configure_tree, then compiles the
+# tree with its test programs, without running a test, at the lowest
+# priority. A failure here shows again in the suite's own configure or
+# make, which reports it.
 prepare_tree() {
 	mkdir -p "$1"
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	nice -n 19 sh -c 'cd "$1" && shift &&
-		{ [ -f Makefile ] || ../configure -q "$@"; } &&
-		make -j2 && make -j2 check TESTS=' sh "$@"
+	nice -n 19 sh -c "$configure_sh && make -j2 && make -j2 check TESTS=" \
+		sh "$@"
 }
 
 # The sanitizer trees, compiled while the first suite runs.
@@ -88,12 +98,10 @@ if [ "${GREYSCAN_SANITIZERS:-yes}" = yes ] ||
 	(
 		# shellcheck disable=SC2086 # a word list
 		[ "${GREYSCAN_SANITIZERS:-yes}" = yes ] &&
-			prepare_tree "$top/build-asan" $configure_flags \
-				--enable-sanitizers
+			prepare_tree "$top/build-asan" $asan_flags
 		# shellcheck disable=SC2086
 		[ "${GREYSCAN_TSAN:-yes}" = yes ] &&
-			prepare_tree "$top/build-tsan" $configure_flags \
-				--enable-sanitizers=thread
+			prepare_tree "$top/build-tsan" $tsan_flags
 		true
 	) >"$top/build/prepare-trees.out" 2>&1 &
 	prep_pid=$!
@@ -109,9 +117,7 @@ fi
 # 2. The same suite built with ASan + UBSan (tests/sanitizers/README.md).
 if [ "${GREYSCAN_SANITIZERS:-yes}" = yes ]; then
 	# shellcheck disable=SC2086 # a word list
-	[ -f "$top/build-asan/Makefile" ] ||
-		(cd "$top/build-asan" &&
-			../configure -q $configure_flags --enable-sanitizers)
+	configure_tree "$top/build-asan" $asan_flags
 	run_suite asan "$top/build-asan" env GS_TEST_SCALE=reduced \
 		make -j2 check
 fi
@@ -129,10 +135,7 @@ fi
 #    rsyslogd under concurrent load (libtsan preloaded).
 if [ "${GREYSCAN_TSAN:-yes}" = yes ]; then
 	# shellcheck disable=SC2086 # a word list
-	[ -f "$top/build-tsan/Makefile" ] ||
-		(cd "$top/build-tsan" &&
-			../configure -q $configure_flags \
-				--enable-sanitizers=thread)
+	configure_tree "$top/build-tsan" $tsan_flags
 	run_suite tsan "$top/build-tsan" make -j2 check TESTS="
 		tests/tsan/tsan_tally tests/rsyslog/workers.sh
 		tests/rsyslog/two-actions.sh tests/rsyslog/hup.sh

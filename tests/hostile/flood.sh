@@ -5,9 +5,9 @@
 #
 # A private rsyslogd runs omgreyscan at the default maxGroups (100000) and
 # maxPairs (262144), with impstats every second into a file. It receives
-# over TCP LINES (5,000,000) postgrey greylistings from bench/genlog --flood 0 (a
-# new client domain, and so a new pair, on every line, streamed, not
-# stored), and in a baseline run the same number of lines with only 1000
+# over TCP LINES (5,000,000) postgrey greylistings from bench/genlog
+# --flood 0 (a new client domain, and so a new pair, on every line,
+# streamed, not stored), and in a baseline run the same number of lines with only 1000
 # distinct client names (--flood 1000) and maxPairs="0" (no pairs
 # followed), so that the growth is both tables'. Once every
 # line is processed (a marker message after them reaches an omfile action),
